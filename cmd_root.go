@@ -1,0 +1,55 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// exitError carries a process exit status through cobra without printing
+// anything more (the command already said what happened).
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// run builds the command tree, runs it and returns the process exit status.
+func run(args []string) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	fmt.Fprintf(os.Stderr, "nstui: %v\n", err)
+	return 1
+}
+
+// newRootCmd returns the whole command tree. Completions and the man page
+// are generated from this same tree (see cmd_docs.go).
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "nstui",
+		Short: "See, spawn and enter Linux namespaces in one terminal UI",
+		Long: `nstui shows every namespace on the machine (cgroup, ipc, mnt, net, pid,
+time, user, uts), what keeps each alive, its hierarchy and its processes.
+It spawns shells in fresh namespaces (like unshare) and enters the
+namespaces of any process (like nsenter), each shell in its own embedded
+terminal pane. Run without a subcommand to open the interactive UI.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE:          runTUI,
+	}
+	root.CompletionOptions.HiddenDefaultCmd = false
+	root.AddCommand(newLsCmd(), newSpawnCmd(), newEnterCmd(), newVersionCmd(), newGenDocsCmd())
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
+	})
+	return root
+}
