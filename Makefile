@@ -11,6 +11,7 @@ run: build ## build and open the TUI (as root to see everything)
 	./nstui
 
 test: ## the whole suite, as root, with the race detector
+	scripts/deps.sh
 	$(GO) test -race -count=1 -v -timeout 30m ./...
 
 bench: ## Go benchmarks (figures, not pass/fail)
