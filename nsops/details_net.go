@@ -1,0 +1,123 @@
+package nsops
+
+import (
+	"fmt"
+	"net"
+	"sort"
+	"strings"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
+)
+
+// NetDetails are the interfaces and main-table routes of a network
+// namespace, read over netlink from inside it.
+type NetDetails struct {
+	Interfaces []Iface `json:"interfaces"`
+	Routes     []Route `json:"routes"`
+}
+
+// Iface is one network interface.
+type Iface struct {
+	Name  string   `json:"name"`
+	Index int      `json:"index"`
+	Kind  string   `json:"kind"`  // link type: "device", "veth", "dummy", "bridge", ...
+	State string   `json:"state"` // operational state as ip prints it, lowercase: up, down, unknown, ...
+	Up    bool     `json:"up"`    // administratively up (IFF_UP)
+	MTU   int      `json:"mtu"`
+	MAC   string   `json:"mac"`   // "" when the link has none
+	Addrs []string `json:"addrs"` // CIDR, IPv4 first then IPv6, as the kernel lists them
+}
+
+// Route is one route of the main table (what `ip route` and `ip -6 route` show).
+type Route struct {
+	Family string `json:"family"` // "inet" or "inet6"
+	Dst    string `json:"dst"`    // CIDR, or "default"
+	Gw     string `json:"gw"`     // "" when directly connected
+	Dev    string `json:"dev"`    // output interface name
+	Src    string `json:"src"`    // preferred source, "" when unset
+	Table  int    `json:"table"`
+}
+
+// readNetDetails opens a netlink socket inside the namespace (netlink's
+// NewHandleAt joins it on a locked thread just for the socket call) and
+// lists links, addresses and routes through it.
+func readNetDetails(src *detailsSource) (*NetDetails, error) {
+	h, err := netlink.NewHandleAt(netns.NsHandle(src.nsfd), unix.NETLINK_ROUTE)
+	if err != nil {
+		return nil, fmt.Errorf("netlink socket in namespace: %w", err)
+	}
+	defer h.Close()
+
+	links, err := h.LinkList()
+	if err != nil {
+		return nil, fmt.Errorf("netlink list links: %w", err)
+	}
+	d := &NetDetails{}
+	names := make(map[int]string, len(links))
+	byIndex := make(map[int]int, len(links))
+	for _, l := range links {
+		a := l.Attrs()
+		ifc := Iface{
+			Name:  a.Name,
+			Index: a.Index,
+			Kind:  l.Type(),
+			State: strings.ToLower(a.OperState.String()),
+			Up:    a.Flags&net.FlagUp != 0,
+			MTU:   a.MTU,
+		}
+		if len(a.HardwareAddr) > 0 {
+			ifc.MAC = a.HardwareAddr.String()
+		}
+		names[a.Index] = a.Name
+		byIndex[a.Index] = len(d.Interfaces)
+		d.Interfaces = append(d.Interfaces, ifc)
+	}
+	addrs, err := h.AddrList(nil, netlink.FAMILY_ALL)
+	if err != nil {
+		return nil, fmt.Errorf("netlink list addresses: %w", err)
+	}
+	for _, a := range addrs {
+		if a.IPNet == nil {
+			continue
+		}
+		if i, ok := byIndex[a.LinkIndex]; ok {
+			d.Interfaces[i].Addrs = append(d.Interfaces[i].Addrs, a.IPNet.String())
+		}
+	}
+	// IPv4 before IPv6 within each interface, as ip addr prints them.
+	for i := range d.Interfaces {
+		sort.SliceStable(d.Interfaces[i].Addrs, func(x, y int) bool {
+			return !strings.Contains(d.Interfaces[i].Addrs[x], ":") && strings.Contains(d.Interfaces[i].Addrs[y], ":")
+		})
+	}
+	routes, err := h.RouteList(nil, netlink.FAMILY_ALL)
+	if err != nil {
+		return nil, fmt.Errorf("netlink list routes: %w", err)
+	}
+	for _, r := range routes {
+		rt := Route{Family: "inet", Dst: "default", Dev: names[r.LinkIndex], Table: r.Table}
+		if r.Family == unix.AF_INET6 {
+			rt.Family = "inet6"
+		}
+		if r.Dst != nil {
+			if ones, _ := r.Dst.Mask.Size(); ones > 0 || !r.Dst.IP.IsUnspecified() {
+				rt.Dst = r.Dst.String()
+			}
+		}
+		if r.Gw != nil {
+			rt.Gw = r.Gw.String()
+		} else if len(r.MultiPath) > 0 && r.MultiPath[0].Gw != nil {
+			rt.Gw = r.MultiPath[0].Gw.String()
+			if rt.Dev == "" {
+				rt.Dev = names[r.MultiPath[0].LinkIndex]
+			}
+		}
+		if r.Src != nil {
+			rt.Src = r.Src.String()
+		}
+		d.Routes = append(d.Routes, rt)
+	}
+	return d, nil
+}
