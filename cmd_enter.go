@@ -2,17 +2,137 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 
+	"github.com/nstui/nstui/nsops"
 	"github.com/spf13/cobra"
 )
 
-// newEnterCmd is a placeholder until its issue lands.
+// enterFlags holds nstui enter's command line, nsenter's options.
+type enterFlags struct {
+	target   string
+	all      bool
+	types    [nsops.NumTypes]string // "" off, "=" on (the target's), else a namespace file
+	root, wd string
+	uid, gid int
+	preserve bool
+	env      bool
+	print    bool
+}
+
+// newEnterCmd returns `nstui enter`, the command-line twin of the TUI's enter
+// action: util-linux nsenter's options, a pid, namespace-file or TYPE:INODE
+// target, and no dependency on the nsenter program.
 func newEnterCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "enter",
-		Short: "enter (not built yet)",
-		RunE: func(*cobra.Command, []string) error {
-			return errors.New("enter is not implemented yet")
+	var f enterFlags
+	cmd := &cobra.Command{
+		Use:   "enter -t PID|FILE|TYPE:INODE [options] [-- COMMAND [ARGS...]]",
+		Short: "Run a command (default: your shell) in the namespaces of a process, like nsenter",
+		Long: `Join existing namespaces and run COMMAND there (default: $SHELL, else /bin/sh).
+
+The target is a process (-t PID), a namespace file (-t /run/netns/NAME,
+/proc/PID/ns/TYPE, any nsfs bind mount) or a namespace as 'nstui ls' reports
+it (-t net:4026532008), reached through whatever holds it: a process, an open
+fd, a bind mount or a child namespace. With a pid and no type option, every
+namespace of the process that differs from ours is joined (--all).
+
+Options follow util-linux nsenter. Joining a user namespace switches to uid
+and gid 0 there unless --preserve-credentials or -S/-G say otherwise. After
+joining a pid namespace the command runs in a child and its exit status is
+passed on (128+N when signal N killed it). Exit status 125 means the enter
+itself failed (one line on stderr says why).`,
+		Example: `  nstui enter -t 1234                     # a shell in every namespace of pid 1234
+  nstui enter -t 1234 -n -u -- ip addr    # only its net and uts namespaces
+  nstui enter -t /run/netns/blue -- ip link
+  nstui enter -t 1234 --all -r -w -- ls   # its root and working directory too
+  nstui enter -t 1234 --print-equivalent  # the nsenter command line`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			spec, err := f.spec(args)
+			if err != nil {
+				return err
+			}
+			if f.print {
+				fmt.Fprintln(c.OutOrStdout(), spec.Equivalent())
+				return nil
+			}
+			if err := spec.Validate(); err != nil {
+				return err
+			}
+			// Replace ourselves with the helper: the command gets our
+			// terminal, our pid and our signals, with no Go process between.
+			return spec.Exec()
 		},
 	}
+	fl := cmd.Flags()
+	fl.SetInterspersed(false) // everything after the command belongs to it, as in nsenter
+	fl.StringVarP(&f.target, "target", "t", "", "target: a PID, a namespace file or TYPE:INODE")
+	fl.BoolVarP(&f.all, "all", "a", false, "enter every namespace of the target that differs from ours")
+	for _, t := range nsops.AllTypes() {
+		name := strings.TrimPrefix(t.NsenterOption(), "--")
+		short := strings.TrimPrefix(t.ShortOption(), "-")
+		fl.StringVarP(&f.types[t], name, short, "", fmt.Sprintf("enter the %s namespace (of the target, or of FILE)", t))
+		fl.Lookup(name).NoOptDefVal = nsops.EnterTargetDir
+	}
+	fl.StringVarP(&f.root, "root", "r", "", "set the root directory (the target's without DIR)")
+	fl.Lookup("root").NoOptDefVal = nsops.EnterTargetDir
+	fl.StringVarP(&f.wd, "wd", "w", "", "set the working directory (the target's without DIR)")
+	fl.Lookup("wd").NoOptDefVal = nsops.EnterTargetDir
+	fl.IntVarP(&f.uid, "setuid", "S", -1, "set the uid in the entered namespaces")
+	fl.IntVarP(&f.gid, "setgid", "G", -1, "set the gid in the entered namespaces")
+	fl.BoolVar(&f.preserve, "preserve-credentials", false, "do not touch uids or gids")
+	fl.BoolVar(&f.env, "env", false, "take the target process's environment")
+	fl.BoolVar(&f.print, "print-equivalent", false, "print the equivalent nsenter command line and exit")
+	return cmd
+}
+
+// spec turns the flags into an nsops.EnterSpec.
+func (f *enterFlags) spec(args []string) (nsops.EnterSpec, error) {
+	s := nsops.EnterSpec{UID: f.uid, GID: f.gid, All: f.all, Root: f.root, Wd: f.wd,
+		PreserveCredentials: f.preserve, Env: f.env, Args: args}
+	if s.UID < -1 || s.GID < -1 {
+		return s, fmt.Errorf("invalid uid/gid %d/%d: want a number >= 0", s.UID, s.GID)
+	}
+	for _, t := range nsops.AllTypes() {
+		switch v := strings.TrimPrefix(f.types[t], "="); {
+		case f.types[t] == "":
+		case f.types[t] == nsops.EnterTargetDir:
+			s.Types = append(s.Types, t)
+		default:
+			if s.Paths == nil {
+				s.Paths = map[nsops.NSType]string{}
+			}
+			s.Paths[t] = v
+		}
+	}
+	target := f.target
+	switch {
+	case target == "":
+		if len(s.Paths) == 0 {
+			return s, errors.New("no target: give -t PID, -t /run/netns/NAME or -t TYPE:INODE (see 'nstui enter --help')")
+		}
+	case strings.HasPrefix(target, "/") || strings.HasPrefix(target, "."):
+		s.TargetPath = target
+	case strings.Contains(target, ":"):
+		ref, err := nsops.ParseNSRef(target)
+		if err != nil {
+			return s, err
+		}
+		s.TargetNS = ref
+	default:
+		pid, err := strconv.Atoi(target)
+		if err != nil {
+			return s, fmt.Errorf("invalid target %q: want a pid, a namespace file or TYPE:INODE", target)
+		}
+		if pid <= 0 {
+			return s, fmt.Errorf("invalid target pid %d: want the pid of a running process", pid)
+		}
+		s.Target = pid
+		if !s.All && len(s.Types) == 0 && len(s.Paths) == 0 {
+			s.All = true // nstui's default; nsenter would say "no namespace specified"
+		}
+	}
+	return s, nil
 }

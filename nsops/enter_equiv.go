@@ -1,0 +1,104 @@
+package nsops
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Equivalent returns the util-linux nsenter command line that does what the
+// spec does (nsenter --print-equivalent). A TYPE:INODE target is rendered with
+// the path discovery found for it, when the spec carries a snapshot.
+func (s EnterSpec) Equivalent() string {
+	args := []string{"nsenter"}
+	if s.Target > 0 {
+		args = append(args, "--target", fmt.Sprint(s.Target))
+	}
+	if s.All && len(s.Types) == 0 {
+		args = append(args, "--all")
+	}
+	explicit := map[NSType]bool{}
+	for _, t := range s.Types {
+		explicit[t] = true
+	}
+	target := ""
+	targetType := NSType(-1)
+	switch {
+	case s.TargetPath != "":
+		target = s.TargetPath
+		if len(s.Types) == 1 {
+			targetType = s.Types[0]
+		}
+	case !s.TargetNS.IsZero():
+		targetType = s.TargetNS.Type
+		target = "/proc/PID/fd/FD" // reachable only through a holder
+		if s.Snapshot != nil {
+			if ns := findNS(s.Snapshot, s.TargetNS); ns != nil && ns.Path != "" {
+				target = ns.Path
+			}
+		}
+	}
+	for _, t := range AllTypes() {
+		switch {
+		case s.Paths[t] != "":
+			args = append(args, t.NsenterOption()+"="+s.Paths[t])
+		case t == targetType:
+			args = append(args, t.NsenterOption()+"="+target)
+		case explicit[t]:
+			args = append(args, t.NsenterOption())
+		}
+	}
+	if target != "" && targetType < 0 {
+		// The type of a bare namespace file is known only after opening it.
+		args = append(args, "--net="+target+"  # or the option of its type")
+	}
+	for _, d := range []struct{ opt, val string }{{"--root", s.Root}, {"--wd", s.Wd}} {
+		switch d.val {
+		case "":
+		case EnterTargetDir:
+			args = append(args, d.opt)
+		default:
+			args = append(args, d.opt+"="+d.val)
+		}
+	}
+	if s.UID >= 0 {
+		args = append(args, "--setuid", fmt.Sprint(s.UID))
+	}
+	if s.GID >= 0 {
+		args = append(args, "--setgid", fmt.Sprint(s.GID))
+	}
+	if s.PreserveCredentials {
+		args = append(args, "--preserve-credentials")
+	}
+	if s.Env {
+		args = append(args, "--env")
+	}
+	if len(s.Args) > 0 {
+		args = append(args, "--")
+		args = append(args, s.Args...)
+	}
+	for i, a := range args {
+		if !strings.Contains(a, "  # ") {
+			args[i] = enterQuote(a)
+		}
+	}
+	return strings.Join(args, " ")
+}
+
+// enterQuote quotes s for a POSIX shell when it needs it.
+func enterQuote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	safe := true
+	for _, r := range s {
+		if !(r == '-' || r == '_' || r == '.' || r == '/' || r == '=' || r == ':' || r == ',' || r == '+' || r == '@' ||
+			(r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9')) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
