@@ -7,13 +7,14 @@ package main
 import (
 	"os"
 
-	// The enter helper: a C constructor that joins namespaces before the Go
-	// runtime starts, when nsops.EnterSpec re-executes nstui (see its doc).
-	_ "github.com/nstui/nstui/nsops/nsenter"
+	"github.com/nstui/nstui/nsops"
 )
 
 func main() {
 	// Hidden re-exec entry points (the reaping init, the enter helper) are
 	// dispatched here, before the command line is parsed.
+	if nsops.IsInit() {
+		os.Exit(nsops.RunInit())
+	}
 	os.Exit(run(os.Args[1:]))
 }

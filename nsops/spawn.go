@@ -1,0 +1,512 @@
+package nsops
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// SpawnSpec describes a sandbox: which new namespaces to create, how to set
+// them up and which command to run inside. Build one with NewSpawnSpec (it
+// sets MapUser and MapGroup to -1, "unset"), check it with Validate, turn it
+// into a process with Command, and show it as an unshare command line with
+// Equivalent.
+//
+// The command never runs directly: it runs under nstui's own init (a hidden
+// mode of the same binary), which is PID 1 of the new pid namespace, or a
+// child subreaper when no pid namespace is asked for.
+type SpawnSpec struct {
+	// Types are the namespace types to create. A pid namespace implies a
+	// mount namespace (for its fresh /proc) unless NoMountProc is set.
+	Types []NSType
+
+	// Hostname is set inside the new uts namespace ("" = keep).
+	Hostname string
+
+	// MapRootUser maps the caller's uid and gid to 0 inside the new user
+	// namespace (unshare -r). MapCurrentUser maps them to themselves.
+	// MapUser and MapGroup map the caller's uid/gid to the given id
+	// (-1 = unset). A new user namespace with none of these set behaves
+	// as MapRootUser, so that a normal user can create every other type.
+	MapRootUser, MapCurrentUser bool
+	MapUser, MapGroup           int
+
+	// SetGroups is "allow", "deny" or "" (deny whenever a gid map is
+	// written, which the kernel requires of unprivileged callers).
+	SetGroups string
+
+	// Propagation of / in the new mount namespace: "private" (default when
+	// ""), "shared", "slave" or "unchanged".
+	Propagation string
+
+	// Root is a directory to chroot into; Wd the working directory
+	// inside (relative to Root when Root is set).
+	Root, Wd string
+
+	// Monotonic and Boottime are the time namespace offsets in seconds.
+	Monotonic, Boottime int64
+
+	// NoMountProc keeps the parent's /proc in a new pid namespace; NoLo
+	// leaves lo down in a new network namespace.
+	NoMountProc, NoLo bool
+
+	// Args is the command line to run (empty: $SHELL from Env, else
+	// /bin/sh). Env is its environment (nil: this process's).
+	Args []string
+	Env  []string
+
+	// Foreground hands the terminal on the command's stdin to the
+	// command's process group (job control). Set it when stdin is a
+	// terminal the caller controls and owns the foreground: the CLI in the
+	// foreground of a terminal, or a PTY made for the command. The init
+	// also foregrounds the command by itself when it is the foreground
+	// process group of its stdin's terminal (a fresh PTY with Setsid).
+	Foreground bool
+
+	// Exe is the nstui binary to run as init ("" = /proc/self/exe). Tests
+	// point it at a built nstui.
+	Exe string
+
+	// KillGrace is how long the init waits between SIGTERM and SIGKILL for
+	// what is left when the command exits (0 = DefaultKillGrace).
+	KillGrace time.Duration
+}
+
+// DefaultKillGrace is the init's grace period between SIGTERM and SIGKILL.
+const DefaultKillGrace = time.Second
+
+// Propagation values accepted by SpawnSpec.Propagation.
+const (
+	PropagationPrivate   = "private"
+	PropagationShared    = "shared"
+	PropagationSlave     = "slave"
+	PropagationUnchanged = "unchanged"
+)
+
+// NewSpawnSpec returns a spec for the given types with every other field at
+// its default (MapUser and MapGroup unset).
+func NewSpawnSpec(types ...NSType) SpawnSpec {
+	return SpawnSpec{Types: slices.Clone(types), MapUser: -1, MapGroup: -1}
+}
+
+// Has reports whether t is requested explicitly.
+func (s SpawnSpec) Has(t NSType) bool { return slices.Contains(s.Types, t) }
+
+// MountProc reports whether the init mounts a fresh /proc.
+func (s SpawnSpec) MountProc() bool { return s.Has(PIDNS) && !s.NoMountProc }
+
+// LoUp reports whether the init brings lo up.
+func (s SpawnSpec) LoUp() bool { return s.Has(NetNS) && !s.NoLo }
+
+// EffectiveTypes returns the types that will be created, including the
+// mount namespace a fresh /proc implies, in AllTypes order.
+func (s SpawnSpec) EffectiveTypes() []NSType {
+	var out []NSType
+	for _, t := range AllTypes() {
+		if s.Has(t) || (t == MntNS && s.MountProc()) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (s SpawnSpec) wants(t NSType) bool { return slices.Contains(s.EffectiveTypes(), t) }
+
+// mapsRoot reports whether the caller becomes uid 0 inside: explicitly, or by
+// default when a user namespace has no other mapping.
+func (s SpawnSpec) mapsRoot() bool {
+	if !s.Has(UserNS) {
+		return false
+	}
+	return s.MapRootUser || (!s.MapCurrentUser && s.MapUser < 0 && s.MapGroup < 0)
+}
+
+// idMaps returns the single-line uid and gid maps for the new user namespace.
+func (s SpawnSpec) idMaps() (uids, gids []syscall.SysProcIDMap) {
+	if !s.Has(UserNS) {
+		return nil, nil
+	}
+	euid, egid := os.Geteuid(), os.Getegid()
+	inUID, inGID := -1, -1
+	switch {
+	case s.mapsRoot():
+		inUID, inGID = 0, 0
+	case s.MapCurrentUser:
+		inUID, inGID = euid, egid
+	}
+	if s.MapUser >= 0 {
+		inUID = s.MapUser
+	}
+	if s.MapGroup >= 0 {
+		inGID = s.MapGroup
+	}
+	if inUID >= 0 {
+		uids = []syscall.SysProcIDMap{{ContainerID: inUID, HostID: euid, Size: 1}}
+	}
+	if inGID >= 0 {
+		gids = []syscall.SysProcIDMap{{ContainerID: inGID, HostID: egid, Size: 1}}
+	}
+	return uids, gids
+}
+
+// shellCommand returns the command line to run.
+func (s SpawnSpec) shellCommand() []string {
+	if len(s.Args) > 0 {
+		return s.Args
+	}
+	env := s.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	for i := len(env) - 1; i >= 0; i-- {
+		if v, ok := strings.CutPrefix(env[i], "SHELL="); ok && v != "" {
+			return []string{v}
+		}
+	}
+	return []string{"/bin/sh"}
+}
+
+// maxID is the largest id a uid/gid map accepts ((uid_t)-1 is invalid).
+const maxID = 1<<32 - 2
+
+// Validate checks the spec without touching the system beyond stat-ing
+// Root and Wd. Each error is one line naming the option and the fix.
+func (s SpawnSpec) Validate() error {
+	for _, t := range s.Types {
+		if !t.Valid() {
+			return fmt.Errorf("unknown namespace type %d", int(t))
+		}
+	}
+	user := s.Has(UserNS)
+	needUser := func(opt string) error {
+		return fmt.Errorf("%s only works with a new user namespace: add --user (-U)", opt)
+	}
+	switch {
+	case s.MapRootUser && !user:
+		return needUser("--map-root-user")
+	case s.MapCurrentUser && !user:
+		return needUser("--map-current-user")
+	case s.MapUser >= 0 && !user:
+		return needUser("--map-user")
+	case s.MapGroup >= 0 && !user:
+		return needUser("--map-group")
+	case s.SetGroups != "" && !user:
+		return needUser("--setgroups")
+	case s.MapRootUser && s.MapCurrentUser:
+		return errors.New("--map-root-user and --map-current-user cannot be combined: pick one")
+	case (s.MapRootUser || s.MapCurrentUser) && (s.MapUser >= 0 || s.MapGroup >= 0):
+		return errors.New("--map-user/--map-group cannot be combined with --map-root-user or --map-current-user: pick one")
+	case s.MapUser < -1 || s.MapUser > maxID:
+		return fmt.Errorf("--map-user %d is out of range (0-%d)", s.MapUser, maxID)
+	case s.MapGroup < -1 || s.MapGroup > maxID:
+		return fmt.Errorf("--map-group %d is out of range (0-%d)", s.MapGroup, maxID)
+	}
+	switch s.SetGroups {
+	case "", "deny":
+	case "allow":
+		if _, gids := s.idMaps(); len(gids) > 0 && os.Geteuid() != 0 {
+			return errors.New("--setgroups allow cannot be used with a gid map as a normal user (the kernel requires deny): drop it or run as root")
+		}
+	default:
+		return fmt.Errorf("--setgroups %q: want allow or deny", s.SetGroups)
+	}
+	switch s.Propagation {
+	case "", PropagationPrivate, PropagationShared, PropagationSlave, PropagationUnchanged:
+	default:
+		return fmt.Errorf("--propagation %q: want private, shared, slave or unchanged", s.Propagation)
+	}
+	if s.Propagation != "" && !s.wants(MntNS) {
+		return errors.New("--propagation only works with a new mount namespace: add --mount (-m)")
+	}
+	if s.Hostname != "" {
+		if !s.Has(UTSNS) {
+			return errors.New("--hostname only works with a new uts namespace: add --uts (-u)")
+		}
+		if len(s.Hostname) > 64 {
+			return fmt.Errorf("--hostname %q is longer than 64 bytes", s.Hostname)
+		}
+	}
+	if (s.Monotonic != 0 || s.Boottime != 0) && !s.Has(TimeNS) {
+		return errors.New("--monotonic/--boottime only work with a new time namespace: add --time (-T)")
+	}
+	if len(s.Args) > 0 && s.Args[0] == "" {
+		return errors.New("empty command name")
+	}
+	if s.Root != "" {
+		if err := isDir(s.Root); err != nil {
+			return fmt.Errorf("--root %s: %w", s.Root, err)
+		}
+	}
+	if s.Wd != "" {
+		wd := s.Wd
+		if s.Root != "" {
+			wd = filepath.Join(s.Root, s.Wd)
+		}
+		if err := isDir(wd); err != nil {
+			return fmt.Errorf("--wd %s: %w", s.Wd, err)
+		}
+	}
+	return nil
+}
+
+// isDir returns a short reason when path is not a usable directory.
+func isDir(path string) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return errors.New("no such directory")
+	case errors.Is(err, os.ErrPermission):
+		return errors.New("permission denied")
+	case err != nil:
+		return fmt.Errorf("stat: %w", err)
+	case !fi.IsDir():
+		return errors.New("not a directory")
+	}
+	return nil
+}
+
+// initEnv carries the init's configuration (JSON) to the re-executed binary.
+// Every variable starting with internalEnvPrefix is nstui's own: the init
+// removes them all from the command's environment.
+const (
+	initEnv           = "_NSTUI_INIT"
+	internalEnvPrefix = "_NSTUI_"
+)
+
+// initConfig is what the init needs to know, sent as JSON in initEnv.
+type initConfig struct {
+	Argv        []string `json:"argv"`
+	Hostname    string   `json:"hostname,omitempty"`
+	Mnt         bool     `json:"mnt,omitempty"`
+	Pid         bool     `json:"pid,omitempty"`
+	Propagation string   `json:"propagation,omitempty"`
+	MountProc   bool     `json:"mount_proc,omitempty"`
+	LoUp        bool     `json:"lo_up,omitempty"`
+	Time        bool     `json:"time,omitempty"`
+	Monotonic   int64    `json:"monotonic,omitempty"`
+	Boottime    int64    `json:"boottime,omitempty"`
+	Root        string   `json:"root,omitempty"`
+	Wd          string   `json:"wd,omitempty"`
+	Foreground  bool     `json:"foreground,omitempty"`
+	GraceMS     int64    `json:"grace_ms,omitempty"`
+}
+
+func (s SpawnSpec) initConfig() (initConfig, error) {
+	c := initConfig{
+		Argv:        s.shellCommand(),
+		Hostname:    s.Hostname,
+		Mnt:         s.wants(MntNS),
+		Pid:         s.Has(PIDNS),
+		Propagation: s.Propagation,
+		MountProc:   s.MountProc(),
+		LoUp:        s.LoUp(),
+		Time:        s.Has(TimeNS),
+		Monotonic:   s.Monotonic,
+		Boottime:    s.Boottime,
+		Wd:          s.Wd,
+		Foreground:  s.Foreground,
+		GraceMS:     s.KillGrace.Milliseconds(),
+	}
+	if c.Mnt && c.Propagation == "" {
+		c.Propagation = PropagationPrivate
+	}
+	if c.GraceMS <= 0 {
+		c.GraceMS = DefaultKillGrace.Milliseconds()
+	}
+	if s.Root != "" {
+		root, err := filepath.Abs(s.Root)
+		if err != nil {
+			return c, fmt.Errorf("--root %s: %w", s.Root, err)
+		}
+		c.Root = root
+	}
+	return c, nil
+}
+
+// Command returns the init process for the spec, not started. It re-executes
+// Exe (default /proc/self/exe) in nstui's hidden init mode, with the new
+// namespaces in SysProcAttr.Cloneflags (all but time, which the init creates
+// itself: a time namespace only applies to children) and the id maps in
+// Uid/GidMappings. Stdin, Stdout and Stderr are the caller's to set.
+//
+// How to start it:
+//   - Start it with cmd.Start, or a PTY helper that keeps SysProcAttr
+//     (creack/pty sets Setsid and Setctty, which is right for a fresh PTY).
+//     On a terminal the process is not the foreground of, set
+//     SysProcAttr.Setpgid instead, so signals from that terminal reach the
+//     command only through the init (exactly once).
+//   - After Start, close cmd.ExtraFiles: ExtraFiles[0] is a pidfd of this
+//     process. The init polls it and kills the whole sandbox when this
+//     process dies, even by SIGKILL. (Pdeathsig cannot do that job: it
+//     fires when the starting thread exits, and Go's check that the parent
+//     is still alive compares getppid(), which is 0 in a new pid namespace,
+//     so the child would kill itself at once.)
+//   - Wait with cmd.Wait. Its exit status is the command's, or 128+N when
+//     the command died of signal N; 127/126 when the command is missing or
+//     not executable; 125 when the sandbox could not be set up (the init
+//     printed why on stderr).
+//   - To signal the command, signal cmd.Process: the init forwards every
+//     signal except SIGCHLD and SIGURG, exactly once.
+func (s SpawnSpec) Command() (*exec.Cmd, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	cfg, err := s.initConfig()
+	if err != nil {
+		return nil, err
+	}
+	blob, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("encode init config: %w", err)
+	}
+	exe := s.Exe
+	if exe == "" {
+		exe = "/proc/self/exe"
+	}
+	env := s.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	env = append(withoutInternalEnv(env), initEnv+"="+string(blob))
+
+	var flags uintptr
+	for _, t := range s.EffectiveTypes() {
+		if t != TimeNS {
+			flags |= t.CloneFlag()
+		}
+	}
+	uids, gids := s.idMaps()
+	attr := &syscall.SysProcAttr{
+		Cloneflags:                 flags,
+		UidMappings:                uids,
+		GidMappings:                gids,
+		GidMappingsEnableSetgroups: s.SetGroups == "allow",
+	}
+	if s.Has(UserNS) && (len(uids) == 0 || uids[0].ContainerID != 0) {
+		// The init runs as a non-zero uid inside: execve would drop the
+		// capabilities it needs to set the sandbox up, unless they are
+		// ambient. The init clears them again before running the command.
+		attr.AmbientCaps = []uintptr{unix.CAP_SYS_ADMIN, unix.CAP_NET_ADMIN, unix.CAP_SYS_TIME, unix.CAP_SYS_CHROOT}
+	}
+
+	pidfd, err := unix.PidfdOpen(os.Getpid(), 0)
+	if err != nil {
+		return nil, fmt.Errorf("pidfd_open self: %w", err)
+	}
+	cmd := &exec.Cmd{
+		Path:        exe,
+		Args:        append([]string{"nstui", "init", "--"}, cfg.Argv...),
+		Env:         env,
+		ExtraFiles:  []*os.File{os.NewFile(uintptr(pidfd), "nstui-pidfd")},
+		SysProcAttr: attr,
+	}
+	return cmd, nil
+}
+
+// withoutInternalEnv returns env without nstui's internal variables.
+func withoutInternalEnv(env []string) []string {
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, internalEnvPrefix) {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// Equivalent returns the util-linux unshare command line that does what the
+// spec does. unshare has no hostname or lo option, so those become a small
+// sh -c prelude in front of the command.
+func (s SpawnSpec) Equivalent() string {
+	args := []string{"unshare"}
+	for _, t := range s.EffectiveTypes() {
+		args = append(args, t.UnshareOption())
+	}
+	args = append(args, "--fork", "--kill-child")
+	if s.MountProc() {
+		args = append(args, "--mount-proc")
+	}
+	if s.Has(UserNS) {
+		switch {
+		case s.mapsRoot():
+			args = append(args, "--map-root-user")
+		case s.MapCurrentUser:
+			args = append(args, "--map-current-user")
+		}
+		if s.MapUser >= 0 {
+			args = append(args, "--map-user="+strconv.Itoa(s.MapUser))
+		}
+		if s.MapGroup >= 0 {
+			args = append(args, "--map-group="+strconv.Itoa(s.MapGroup))
+		}
+		if s.SetGroups != "" {
+			args = append(args, "--setgroups="+s.SetGroups)
+		}
+	}
+	if s.wants(MntNS) && s.Propagation != "" && s.Propagation != PropagationPrivate {
+		args = append(args, "--propagation="+s.Propagation)
+	}
+	if s.Root != "" {
+		args = append(args, "--root="+s.Root)
+	}
+	if s.Wd != "" {
+		args = append(args, "--wd="+s.Wd)
+	}
+	if s.Monotonic != 0 {
+		args = append(args, "--monotonic="+strconv.FormatInt(s.Monotonic, 10))
+	}
+	if s.Boottime != 0 {
+		args = append(args, "--boottime="+strconv.FormatInt(s.Boottime, 10))
+	}
+	var prelude []string
+	if s.Hostname != "" {
+		prelude = append(prelude, "hostname "+shellQuote(s.Hostname))
+	}
+	if s.LoUp() {
+		prelude = append(prelude, "ip link set lo up")
+	}
+	out := make([]string, 0, len(args)+len(s.Args)+4)
+	for _, a := range args {
+		out = append(out, shellQuote(a))
+	}
+	switch {
+	case len(prelude) > 0 && len(s.Args) == 0:
+		out = append(out, "sh", "-c", shellQuote(strings.Join(prelude, " && ")+` && exec "${SHELL:-/bin/sh}"`))
+	case len(prelude) > 0:
+		out = append(out, "sh", "-c", shellQuote(strings.Join(prelude, " && ")+` && exec "$@"`), "sh")
+		fallthrough
+	default:
+		for _, a := range s.Args {
+			out = append(out, shellQuote(a))
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s == "" {
+		return "''"
+	}
+	safe := true
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:,+@%", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
