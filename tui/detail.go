@@ -1,0 +1,428 @@
+package tui
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/nstui/nstui/nsops"
+)
+
+// lineKind says how a line of the details panel is styled and what enter
+// does on it.
+type lineKind int
+
+const (
+	lkText    lineKind = iota
+	lkTitle            // the panel's first line
+	lkSection          // a section heading
+	lkField            // "key  value", split at split
+	lkColHead          // column headings of a table
+	lkMember           // a member process: enter opens it
+	lkNSLink           // a namespace of a process: enter opens it
+	lkDim
+	lkError
+)
+
+// dline is one line of the details panel, as plain text plus how to style
+// it; styling happens only for the visible lines.
+type dline struct {
+	text  string
+	kind  lineKind
+	split int // lkField: end of the key; lkNSLink: start of the own/shared note
+	own   bool
+	pid   int        // lkMember
+	ns    nsops.NSID // lkNSLink
+}
+
+// targetKind says what the details panel shows.
+type targetKind int
+
+const (
+	targetNS   targetKind = iota // a namespace: members, details, explain
+	targetProc                   // a process: its eight namespaces
+)
+
+// target is what the details panel shows.
+type target struct {
+	kind targetKind
+	ns   nsops.NSID
+	pid  int
+}
+
+// detailsEntry is the last Details read of one namespace.
+type detailsEntry struct {
+	det     *nsops.Details
+	err     error
+	loading bool
+}
+
+// detailInput is everything the panel's lines depend on.
+type detailInput struct {
+	snap    *nsops.Snapshot
+	ns      *nsops.Namespace // for targetNS; nil when unknown
+	gone    bool
+	entry   *detailsEntry
+	explain string
+	width   int
+	name    string
+}
+
+const fieldKeyWidth = 11
+
+func field(k, v string) dline {
+	key := fit(k, fieldKeyWidth)
+	return dline{text: " " + key + " " + v, kind: lkField, split: len(key) + 2}
+}
+
+// nsLines builds the namespace view: summary, member process tree, per-type
+// details and the explain text.
+func nsLines(in detailInput) []dline {
+	ns := in.ns
+	if ns == nil {
+		return []dline{{text: "nothing selected", kind: lkDim}}
+	}
+	title := fmt.Sprintf("%s namespace %d", ns.Type, ns.ID.Ino)
+	if in.gone {
+		title += "  (gone)"
+	}
+	out := []dline{{text: title, kind: lkTitle}}
+	out = append(out, field("held by", holdersText(ns)))
+	if in.name != "" {
+		out = append(out, field("name", in.name))
+	}
+	if ns.Path != "" {
+		out = append(out, field("path", ns.Path))
+	}
+	if len(ns.NSFS) > 0 {
+		out = append(out, field("nsfs", strings.Join(ns.NSFS, ", ")))
+	}
+	if !ns.Owner.IsZero() {
+		out = append(out, field("owner", "user "+strconv.FormatUint(ns.Owner.Ino, 10)))
+	}
+	if !ns.Parent.IsZero() {
+		out = append(out, field("parent", ns.Type.String()+" "+strconv.FormatUint(ns.Parent.Ino, 10)))
+	}
+	if ns.Type == nsops.UserNS && ns.OwnerUID >= 0 {
+		out = append(out, field("owner uid", strconv.Itoa(ns.OwnerUID)))
+	}
+
+	out = append(out, dline{}, dline{text: fmt.Sprintf("MEMBERS (%d)", len(ns.Members)), kind: lkSection})
+	if len(ns.Members) == 0 {
+		out = append(out, dline{text: " no member process", kind: lkDim})
+	} else {
+		out = append(out, dline{text: fmt.Sprintf(" %7s %7s  %-9s %s", "PID", "INSIDE", "USER", "COMMAND"), kind: lkColHead})
+		out = append(out, memberTree(ns.Members, in.snap)...)
+	}
+
+	out = append(out, dline{}, dline{text: "DETAILS", kind: lkSection})
+	switch e := in.entry; {
+	case e == nil || (e.det == nil && e.err == nil):
+		out = append(out, dline{text: " reading…", kind: lkDim})
+	case e.err != nil && e.det == nil:
+		out = append(out, dline{text: " " + e.err.Error(), kind: lkError})
+	default:
+		out = append(out, detailsLines(e.det, in.width)...)
+	}
+
+	if in.explain != "" {
+		out = append(out, dline{}, dline{text: "ABOUT " + strings.ToUpper(ns.Type.String()) + " NAMESPACES", kind: lkSection})
+		for _, l := range wrap(in.explain, max(in.width-2, 10)) {
+			out = append(out, dline{text: " " + l})
+		}
+	}
+	return out
+}
+
+// holdersText lists what keeps a namespace alive.
+func holdersText(ns *nsops.Namespace) string {
+	var parts []string
+	if ns.NProcs > 0 {
+		parts = append(parts, plural(ns.NProcs, "process", "processes"))
+	}
+	counts := map[nsops.HolderKind]int{}
+	for _, h := range ns.Holders {
+		switch h.Kind {
+		case nsops.HeldByProcess:
+		case nsops.HeldByBindMount:
+			parts = append(parts, "bind mount "+h.Path)
+		default:
+			counts[h.Kind]++
+		}
+	}
+	for _, k := range []nsops.HolderKind{nsops.HeldByThread, nsops.HeldByFD, nsops.HeldBySocket, nsops.HeldByChild} {
+		if n := counts[k]; n > 0 {
+			parts = append(parts, plural(n, string(k), string(k)+"s"))
+		}
+	}
+	if ns.Hidden {
+		parts = append(parts, "hidden level (only the hierarchy shows it)")
+	}
+	if len(parts) == 0 {
+		return "nothing seen"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// memberTree lays out the member processes as a tree by parent pid: a
+// member whose parent is not a member is a root.
+func memberTree(members []int, snap *nsops.Snapshot) []dline {
+	in := make(map[int]bool, len(members))
+	for _, pid := range members {
+		in[pid] = true
+	}
+	children := make(map[int][]int)
+	var roots []int
+	for _, pid := range members {
+		p := snap.Processes[pid]
+		if p != nil && in[p.PPID] && p.PPID != pid {
+			children[p.PPID] = append(children[p.PPID], pid)
+			continue
+		}
+		roots = append(roots, pid)
+	}
+	out := make([]dline, 0, len(members))
+	seen := make(map[int]bool, len(members))
+	var walk func(pid int, lead, prefix string)
+	walk = func(pid int, lead, prefix string) {
+		if seen[pid] {
+			return
+		}
+		seen[pid] = true
+		out = append(out, memberLine(pid, snap, prefix))
+		kids := children[pid]
+		slices.Sort(kids)
+		for i, k := range kids {
+			if i == len(kids)-1 {
+				walk(k, lead+"   ", lead+"└─ ")
+			} else {
+				walk(k, lead+"│  ", lead+"├─ ")
+			}
+		}
+	}
+	for _, r := range roots {
+		walk(r, "", "")
+	}
+	return out
+}
+
+func memberLine(pid int, snap *nsops.Snapshot, prefix string) dline {
+	p := snap.Processes[pid]
+	if p == nil {
+		return dline{text: fmt.Sprintf(" %7d %7s  %-9s %s(exited)", pid, "", "", prefix), kind: lkMember, pid: pid}
+	}
+	inside := ""
+	if n := len(p.NSpid); n > 0 {
+		inside = strconv.Itoa(p.NSpid[n-1])
+	}
+	user := p.User
+	if user == "" {
+		user = strconv.Itoa(p.UID)
+	}
+	return dline{text: fmt.Sprintf(" %7d %7s  %-9s %s%s", pid, inside, fit(user, 9), prefix, p.Command()), kind: lkMember, pid: pid}
+}
+
+// procLines builds the process view: who it is and its eight namespaces,
+// each marked as shared with PID 1 or its own.
+func procLines(snap *nsops.Snapshot, pid int) []dline {
+	p := snap.Processes[pid]
+	if p == nil {
+		return []dline{{text: fmt.Sprintf("process %d", pid), kind: lkTitle}, {text: " the process has exited", kind: lkDim}}
+	}
+	out := []dline{{text: fmt.Sprintf("process %d", pid), kind: lkTitle}}
+	out = append(out, field("command", p.Command()))
+	user := p.User
+	if user == "" {
+		user = "?"
+	}
+	out = append(out, field("user", fmt.Sprintf("%s (uid %d)", user, p.UID)))
+	out = append(out, field("ppid", strconv.Itoa(p.PPID)))
+	if n := len(p.NSpid); n > 0 {
+		chain := make([]string, n)
+		for i, v := range p.NSpid {
+			chain[i] = strconv.Itoa(v)
+		}
+		out = append(out, field("pid inside", fmt.Sprintf("%d  (NSpid %s)", p.NSpid[n-1], strings.Join(chain, " "))))
+	}
+	if p.Container != "" {
+		out = append(out, field("container", p.Container))
+	}
+	if p.Cgroup != "" {
+		out = append(out, field("cgroup", p.Cgroup))
+	}
+	out = append(out, dline{}, dline{text: "NAMESPACES", kind: lkSection})
+	out = append(out, dline{text: fmt.Sprintf(" %-7s %-11s %s", "TYPE", "NS", "VS PID 1"), kind: lkColHead})
+	init := snap.Processes[1]
+	for _, t := range nsops.AllTypes() {
+		id := p.NS[t]
+		ino := "?"
+		if !id.IsZero() {
+			ino = strconv.FormatUint(id.Ino, 10)
+		}
+		note, own := "unknown", false
+		switch {
+		case id.IsZero():
+			note = "unreadable"
+		case init == nil || init.NS[t].IsZero():
+			note = "PID 1 unreadable"
+		case init.NS[t] == id:
+			note = "shared with PID 1"
+		default:
+			note, own = "own", true
+		}
+		head := fmt.Sprintf(" %-7s %-11s ", t, ino)
+		out = append(out, dline{text: head + note, kind: lkNSLink, split: len(head), own: own, ns: id})
+	}
+	out = append(out, dline{}, dline{text: " enter on a namespace opens it", kind: lkDim})
+	return out
+}
+
+// detailsLines renders the per-type details.
+func detailsLines(d *nsops.Details, width int) []dline {
+	var out []dline
+	switch {
+	case d.UTS != nil:
+		out = append(out, field("hostname", d.UTS.Hostname), field("domainname", d.UTS.Domainname))
+	case d.Net != nil:
+		out = append(out, netLines(d.Net)...)
+	case d.Mnt != nil:
+		out = append(out, mntLines(d.Mnt, width)...)
+	case d.User != nil:
+		u := d.User
+		out = append(out, field("uid_map", idMaps(u.UIDMap)), field("gid_map", idMaps(u.GIDMap)))
+		if u.SetGroups != "" {
+			out = append(out, field("setgroups", u.SetGroups))
+		}
+		out = append(out, field("owner uid", strconv.Itoa(u.OwnerUID)), field("level", strconv.Itoa(u.Level)))
+		if !u.Parent.IsZero() {
+			out = append(out, field("parent", "user "+strconv.FormatUint(u.Parent.Ino, 10)))
+		}
+	case d.PIDNS != nil:
+		p := d.PIDNS
+		out = append(out, field("level", strconv.Itoa(p.Level)))
+		if !p.Parent.IsZero() {
+			out = append(out, field("parent", "pid "+strconv.FormatUint(p.Parent.Ino, 10)))
+		}
+		initText := "none (no process is PID 1 inside)"
+		if p.InitPID > 0 {
+			initText = "pid " + strconv.Itoa(p.InitPID)
+		}
+		out = append(out, field("init", initText))
+	case d.Time != nil:
+		out = append(out, field("monotonic", offset(d.Time.Monotonic)), field("boottime", offset(d.Time.Boottime)))
+	case d.Cgroup != nil:
+		root := d.Cgroup.Root
+		if root == "" {
+			root = "?"
+		}
+		out = append(out, field("root", root))
+		for _, h := range d.Cgroup.Hierarchies {
+			name := "v2"
+			if h.HierarchyID != 0 {
+				name = strconv.Itoa(h.HierarchyID) + ":" + strings.Join(h.Controllers, ",")
+			}
+			out = append(out, field(name, h.Inside+"  (outside "+h.Outside+")"))
+		}
+	case d.IPC != nil:
+		out = append(out, field("shm", strconv.Itoa(d.IPC.SharedMemory)),
+			field("msg queues", strconv.Itoa(d.IPC.MessageQueues)),
+			field("semaphores", strconv.Itoa(d.IPC.Semaphores)))
+	}
+	if d.PID > 0 {
+		out = append(out, field("read via", "pid "+strconv.Itoa(d.PID)))
+	} else if d.Path != "" {
+		out = append(out, field("read via", d.Path))
+	}
+	for _, n := range d.Notes {
+		out = append(out, dline{text: " note: " + n, kind: lkDim})
+	}
+	return out
+}
+
+func idMaps(m []nsops.IDMapping) string {
+	if len(m) == 0 {
+		return "(none written)"
+	}
+	parts := make([]string, len(m))
+	for i, e := range m {
+		parts[i] = fmt.Sprintf("%d→%d ×%d", e.Inside, e.Outside, e.Count)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func offset(o nsops.ClockOffset) string {
+	return fmt.Sprintf("%+d s %d ns", o.Seconds, o.Nanoseconds)
+}
+
+func netLines(n *nsops.NetDetails) []dline {
+	out := []dline{{text: fmt.Sprintf(" %-12s %-8s %-7s %s", "IFACE", "STATE", "KIND", "ADDRESSES"), kind: lkColHead}}
+	for _, i := range n.Interfaces {
+		state := i.State
+		if !i.Up {
+			state = "down"
+		}
+		out = append(out, dline{text: fmt.Sprintf(" %-12s %-8s %-7s %s", fit(i.Name, 12), state, fit(i.Kind, 7), strings.Join(i.Addrs, " "))})
+	}
+	if len(n.Interfaces) == 0 {
+		out = append(out, dline{text: " no interfaces", kind: lkDim})
+	}
+	out = append(out, dline{text: " ROUTES", kind: lkColHead})
+	if len(n.Routes) == 0 {
+		out = append(out, dline{text: " no routes", kind: lkDim})
+	}
+	routes := slices.Clone(n.Routes)
+	slices.SortStableFunc(routes, func(a, b nsops.Route) int { return cmp.Compare(a.Family, b.Family) })
+	for _, r := range routes {
+		s := " " + r.Dst
+		if r.Gw != "" {
+			s += " via " + r.Gw
+		}
+		if r.Dev != "" {
+			s += " dev " + r.Dev
+		}
+		if r.Src != "" {
+			s += " src " + r.Src
+		}
+		out = append(out, dline{text: s})
+	}
+	return out
+}
+
+// maxMountLines caps the mount tree; a container can have hundreds.
+const maxMountLines = 300
+
+func mntLines(m *nsops.MntDetails, width int) []dline {
+	out := []dline{{text: fmt.Sprintf(" %d mounts", len(m.Mounts)), kind: lkColHead}}
+	var walk func(n *nsops.MountNode, lead, prefix string)
+	walk = func(n *nsops.MountNode, lead, prefix string) {
+		if len(out) > maxMountLines {
+			return
+		}
+		mt := n.Mount
+		out = append(out, dline{text: fmt.Sprintf(" %s%s  %s %s  %s", prefix, mt.Target, mt.FSType, mt.Source, mt.Propagation)})
+		for i, c := range n.Children {
+			if i == len(n.Children)-1 {
+				walk(c, lead+"   ", lead+"└─ ")
+			} else {
+				walk(c, lead+"│  ", lead+"├─ ")
+			}
+		}
+	}
+	for _, r := range m.Tree() {
+		walk(r, "", "")
+	}
+	if len(out) > maxMountLines {
+		out = append(out[:maxMountLines], dline{text: fmt.Sprintf(" … %d more (see /proc/<pid>/mountinfo)", len(m.Mounts)-maxMountLines+1), kind: lkDim})
+	}
+	_ = width
+	return out
+}

@@ -1,0 +1,321 @@
+// Package tui is nstui's terminal user interface, built on Bubble Tea v2:
+// a root model hosting the namespace explorer (a live list of every
+// namespace, its member processes, per-type details and an explain text),
+// with one keymap, one styles struct and generated help. It never touches
+// the kernel itself: everything it shows comes from a Source, read in
+// background commands.
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/nstui/nstui/nsops"
+)
+
+// MinWidth and MinHeight are the smallest terminal the explorer lays out
+// in; below that it shows a notice instead.
+const (
+	MinWidth  = 80
+	MinHeight = 24
+)
+
+// DefaultRefresh is the live refresh interval.
+const DefaultRefresh = 1500 * time.Millisecond
+
+// Option configures a Model.
+type Option func(*Model)
+
+// WithNoColor draws without colours (bold, faint and reverse only), as
+// NO_COLOR asks.
+func WithNoColor(noColor bool) Option { return func(m *Model) { m.noColor = noColor } }
+
+// WithRefresh sets the live refresh interval; 0 turns live refresh off
+// (r still refreshes).
+func WithRefresh(d time.Duration) Option { return func(m *Model) { m.interval = d } }
+
+// WithKeyMap replaces the default keys.
+func WithKeyMap(k KeyMap) Option { return func(m *Model) { m.keys = k } }
+
+// Model is the root of the UI. It owns the screen layout (header, body,
+// footer), global keys, the refresh loop and the help overlay, and hosts
+// the explorer as its body. More components (panes, dialogs) plug in beside
+// the explorer.
+type Model struct {
+	src      Source
+	keys     KeyMap
+	styles   Styles
+	help     help.Model
+	noColor  bool
+	isDark   bool
+	interval time.Duration
+
+	width, height int
+	explorer      *explorer
+	showHelp      bool
+
+	snap        *nsops.Snapshot
+	scanning    bool
+	tickPending bool
+	scanErr     error
+	scans       int
+}
+
+// New returns the root model reading from src.
+func New(src Source, opts ...Option) *Model {
+	m := &Model{src: src, keys: DefaultKeyMap(), isDark: true, interval: DefaultRefresh}
+	for _, o := range opts {
+		o(m)
+	}
+	m.styles = NewStyles(m.isDark, m.noColor)
+	m.help = help.New()
+	m.help.Styles = m.styles.Help
+	m.explorer = newExplorer(src, m.keys)
+	return m
+}
+
+// Init starts the first scan and asks the terminal for its background.
+func (m *Model) Init() tea.Cmd {
+	m.scanning = true
+	return tea.Batch(m.scanCmd(), tea.RequestBackgroundColor)
+}
+
+func (m *Model) scanCmd() tea.Cmd {
+	src := m.src
+	return func() tea.Msg {
+		snap, err := src.Scan()
+		return snapshotMsg{snap: snap, err: err}
+	}
+}
+
+func (m *Model) tick() tea.Cmd {
+	if m.interval <= 0 || m.tickPending {
+		return nil
+	}
+	m.tickPending = true
+	return tea.Tick(m.interval, func(t time.Time) tea.Msg { return tickMsg(t) })
+}
+
+// Update handles a message; it never blocks and does no I/O.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		if dark := msg.IsDark(); dark != m.isDark {
+			m.isDark = dark
+			m.styles = NewStyles(dark, m.noColor)
+			m.help.Styles = m.styles.Help
+		}
+		return m, nil
+	case tickMsg:
+		m.tickPending = false
+		if m.scanning {
+			return m, nil // the scan in flight schedules the next tick
+		}
+		m.scanning = true
+		return m, m.scanCmd()
+	case snapshotMsg:
+		m.scanning = false
+		m.scans++
+		tick := m.tick()
+		if msg.err != nil || msg.snap == nil {
+			m.scanErr = msg.err
+			if m.scanErr == nil {
+				m.scanErr = fmt.Errorf("scan returned nothing")
+			}
+			return m, tick
+		}
+		m.scanErr = nil
+		hadLimited := m.snap != nil && m.snap.Limited
+		m.snap = msg.snap
+		if hadLimited != m.snap.Limited {
+			m.layout()
+		}
+		return m, tea.Batch(tick, m.explorer.setSnapshot(msg.snap))
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	}
+	return m, m.explorer.update(msg)
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.explorer.filtering {
+		if msg.String() == "ctrl+c" {
+			return tea.Quit
+		}
+		return m.explorer.update(msg)
+	}
+	switch {
+	case key.Matches(msg, m.keys.Quit):
+		return tea.Quit
+	case key.Matches(msg, m.keys.Help):
+		m.showHelp = !m.showHelp
+		return nil
+	case m.showHelp:
+		if key.Matches(msg, m.keys.Back) {
+			m.showHelp = false
+		}
+		return nil
+	case key.Matches(msg, m.keys.Refresh):
+		if m.scanning {
+			return nil
+		}
+		m.scanning = true
+		return m.scanCmd()
+	}
+	return m.explorer.update(msg)
+}
+
+// headerLines is how many lines the header takes.
+func (m *Model) headerLines() int {
+	if m.snap != nil && m.snap.Limited {
+		return 2
+	}
+	return 1
+}
+
+func (m *Model) tooSmall() bool { return m.width < MinWidth || m.height < MinHeight }
+
+func (m *Model) layout() {
+	if m.tooSmall() {
+		return
+	}
+	h := m.headerLines()
+	m.explorer.setSize(0, h, m.width, m.height-h-1)
+	m.help.SetWidth(m.width)
+}
+
+// View draws the whole screen.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "nstui"
+	return v
+}
+
+func (m *Model) render() string {
+	if m.width == 0 || m.height == 0 {
+		return ""
+	}
+	if m.tooSmall() {
+		return m.tooSmallView()
+	}
+	st := &m.styles
+	var b strings.Builder
+	b.WriteString(m.headerView())
+	b.WriteByte('\n')
+	if m.showHelp {
+		b.WriteString(m.helpView())
+	} else {
+		b.WriteString(m.explorer.render(st))
+	}
+	b.WriteByte('\n')
+	b.WriteString(m.footerView())
+	return b.String()
+}
+
+func (m *Model) tooSmallView() string {
+	msg := fmt.Sprintf("terminal too small: %dx%d\nnstui needs at least %dx%d.\nEnlarge the window, or press q to quit.",
+		m.width, m.height, MinWidth, MinHeight)
+	lines := wrap(msg, max(m.width-2, 1))
+	for i, l := range lines {
+		lines[i] = fit(l, m.width)
+	}
+	block := strings.Join(lines, "\n")
+	return lipgloss.Place(m.width, m.height, lipgloss.Center, lipgloss.Center, m.styles.Notice.Render(block))
+}
+
+// headerView is the app name, counts per type and the process count, plus
+// the limited-view notice or a scan error.
+func (m *Model) headerView() string {
+	st := &m.styles
+	var b strings.Builder
+	b.WriteString(st.AppName.Render(" nstui "))
+	if m.snap == nil {
+		b.WriteString(st.Dim.Render(" scanning…"))
+	} else {
+		var counts [nsops.NumTypes]int
+		for _, ns := range m.snap.Namespaces {
+			if ns.Type.Valid() {
+				counts[ns.Type]++
+			}
+		}
+		b.WriteString(st.Count.Render(fmt.Sprintf(" %d ns:", len(m.snap.Namespaces))))
+		for _, t := range nsops.AllTypes() {
+			b.WriteString(" ")
+			b.WriteString(st.Types[t].Render(t.String()))
+			b.WriteString(st.Count.Render(fmt.Sprintf(" %d", counts[t])))
+		}
+		b.WriteString(st.Count.Render(fmt.Sprintf("  · %d procs", len(m.snap.Processes))))
+	}
+	line := fitStyled(b.String(), m.width)
+	if m.scanErr != nil {
+		line = fitStyled(line, max(m.width-len([]rune(m.scanErr.Error()))-3, 20)) + st.Error.Render(" ! "+m.scanErr.Error())
+		line = fitStyled(line, m.width)
+	}
+	if m.snap != nil && m.snap.Limited {
+		line += "\n" + st.Notice.Render(fit(" limited view: run as root to see every namespace and process", m.width))
+	}
+	return line
+}
+
+// footerView is the short help, or the filter line while typing a filter.
+func (m *Model) footerView() string {
+	st := &m.styles
+	e := m.explorer
+	if e.filtering {
+		left := st.FilterBar.Render("/"+e.filter) + st.Selected.Render(" ")
+		left += st.Dim.Render(fmt.Sprintf("  %d match", len(e.rows)))
+		right := m.help.ShortHelpView(filterKeys(m.keys).ShortHelp())
+		gap := m.width - ansiWidth(left) - ansiWidth(right)
+		if gap < 1 {
+			return fitStyled(left, m.width)
+		}
+		return left + strings.Repeat(" ", gap) + right
+	}
+	if m.showHelp {
+		return fitStyled(m.help.ShortHelpView([]key.Binding{m.keys.Help, m.keys.Back, m.keys.Quit}), m.width)
+	}
+	return fitStyled(m.help.ShortHelpView(m.keys.ShortHelp()), m.width)
+}
+
+// helpView is the full key help generated from the keymap, and how the
+// filter reads its terms.
+func (m *Model) helpView() string {
+	st := &m.styles
+	w, h := m.width, m.height-m.headerLines()-1
+	full := strings.Split(m.help.FullHelpView(m.keys.FullHelp()), "\n")
+	body := []string{""}
+	for _, l := range full {
+		body = append(body, "  "+l)
+	}
+	body = append(body, "")
+	for _, l := range wrap("Filter terms are separated by spaces and must all match: a type name (net, type:pid) keeps that type; a number matches an inode or a member pid; other words are looked for in ip netns names, hostnames, container hints and member commands.", w-6) {
+		body = append(body, "  "+st.Dim.Render(l))
+	}
+	body = append(body, "")
+	for _, l := range wrap("Marks: + appeared, - vanished since the last refresh. In a process's view, own = a namespace PID 1 does not share.", w-6) {
+		body = append(body, "  "+st.Dim.Render(l))
+	}
+	for i, l := range body {
+		body[i] = fitStyled(l, w-2)
+	}
+	return drawPanel(*st, "Keys", body, w, h, true)
+}
+
+// fitStyled cuts a styled string at w cells.
+func fitStyled(s string, w int) string {
+	if ansiWidth(s) <= w {
+		return s
+	}
+	return truncateStyled(s, w)
+}

@@ -1,0 +1,123 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// driver runs a Model synchronously: every command is executed in place
+// and its messages fed back, as the Bubble Tea runtime would, so a test
+// sees the screen after everything a key started has finished.
+type driver struct {
+	t   testing.TB
+	m   *Model
+	src *fakeSource
+}
+
+func newDriver(t testing.TB, w, h int) *driver {
+	t.Helper()
+	src := &fakeSource{snap: smallSnapshot()}
+	d := &driver{t: t, src: src, m: New(src, WithRefresh(0), WithNoColor(true))}
+	d.send(tea.WindowSizeMsg{Width: w, Height: h})
+	d.run(d.m.Init())
+	return d
+}
+
+func (d *driver) send(msg tea.Msg) {
+	_, cmd := d.m.Update(msg)
+	d.run(cmd)
+}
+
+// run executes cmd and everything it leads to (depth-limited so a
+// self-renewing command cannot loop).
+func (d *driver) run(cmd tea.Cmd) {
+	d.runDepth(cmd, 0)
+}
+
+func (d *driver) runDepth(cmd tea.Cmd, depth int) {
+	if cmd == nil || depth > 20 {
+		return
+	}
+	msg := cmd()
+	switch msg := msg.(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			d.runDepth(c, depth+1)
+		}
+	case tea.QuitMsg:
+	default:
+		_, next := d.m.Update(msg)
+		d.runDepth(next, depth+1)
+	}
+}
+
+func (d *driver) keys(keys ...string) {
+	for _, k := range keys {
+		d.send(keyMsg(k))
+	}
+}
+
+func (d *driver) typeText(s string) {
+	for _, r := range s {
+		d.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// screen is the current frame without escape sequences.
+func (d *driver) screen() string {
+	return ansi.Strip(d.m.View().Content)
+}
+
+func keyMsg(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	r := []rune(k)
+	return tea.KeyPressMsg{Code: r[0], Text: k}
+}
+
+func TestTUIScreensDump(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 36}, {40, 10}} {
+		d := newDriver(t, sz[0], sz[1])
+		t.Logf("\n%s", d.screen())
+	}
+	d := newDriver(t, 120, 36)
+	d.keys("/")
+	d.typeText("box")
+	d.keys("enter", "enter")
+	t.Logf("\n%s", d.screen())
+	d.keys("enter")
+	t.Logf("\n%s", d.screen())
+	d.keys("esc", "esc", "esc", "v")
+	t.Logf("\n%s", d.screen())
+	d.keys("v")
+	t.Logf("\n%s", d.screen())
+	d.keys("?")
+	t.Logf("\n%s", d.screen())
+	_ = golden.RequireEqual[string]
+	_ = strings.Contains
+	_ = time.Second
+}
