@@ -8,6 +8,10 @@ import (
 	"os"
 
 	"github.com/nstui/nstui/nsops"
+
+	// The enter helper: a C constructor that joins namespaces before the Go
+	// runtime starts, when nsops.EnterSpec re-executes nstui (see its doc).
+	_ "github.com/nstui/nstui/nsops/nsenter"
 )
 
 func main() {
