@@ -1,0 +1,436 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nstui/nstui/internal/testutil"
+	"github.com/nstui/nstui/nsops"
+)
+
+// enterTarget is a process tree a test started to have namespaces to enter.
+type enterTarget struct {
+	cmd *exec.Cmd // the outer process (usually unshare)
+	pid int       // the process whose namespaces the test enters
+}
+
+// startEnterTarget starts argv and returns the first descendant (or argv
+// itself) whose command name is comm and whose NSpid chain has depth levels.
+// Cleanup kills the whole tree by the pids it found.
+func startEnterTarget(t *testing.T, comm string, depth int, argv ...string) *enterTarget {
+	t.Helper()
+	return startEnterTargetCmd(t, comm, depth, exec.Command(argv[0], argv[1:]...))
+}
+
+func startEnterTargetCmd(t *testing.T, comm string, depth int, cmd *exec.Cmd) *enterTarget {
+	t.Helper()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %v: %v", cmd.Args, err)
+	}
+	tg := &enterTarget{cmd: cmd}
+	t.Cleanup(func() {
+		pids := descendants(cmd.Process.Pid)
+		cmd.Process.Kill()
+		for _, p := range pids {
+			syscall.Kill(p, syscall.SIGKILL)
+		}
+		cmd.Wait()
+	})
+	// Polling here only waits for the setup to finish; nothing is timed.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		for _, p := range append([]int{cmd.Process.Pid}, descendants(cmd.Process.Pid)...) {
+			if procComm(p) == comm && len(nspid(p)) == depth {
+				tg.pid = p
+				return tg
+			}
+		}
+	}
+	t.Fatalf("%v: no %q process with %d pid levels appeared; stderr: %s", cmd.Args, comm, depth, stderr.String())
+	return nil
+}
+
+// descendants lists the children of pid, recursively, from /proc.
+func descendants(pid int) []int {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	var out []int
+	for _, f := range strings.Fields(string(b)) {
+		if c, err := strconv.Atoi(f); err == nil {
+			out = append(out, c)
+			out = append(out, descendants(c)...)
+		}
+	}
+	return out
+}
+
+func procComm(pid int) string {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	return strings.TrimSpace(string(b))
+}
+
+// nspid returns the NSpid line of /proc/PID/status: the pid in each pid
+// namespace, outermost first.
+func nspid(pid int) []string {
+	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "NSpid:"); ok {
+			return strings.Fields(v)
+		}
+	}
+	return nil
+}
+
+// runEnter runs the built nstui with args and returns stdout, stderr and the
+// exit status.
+func runEnter(t *testing.T, prefix []string, args ...string) (string, string, int) {
+	t.Helper()
+	argv := append(append([]string{}, prefix...), nstuiBinary)
+	argv = append(argv, args...)
+	return runStatus(t, argv...)
+}
+
+func runStatus(t *testing.T, argv ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return stdout.String(), stderr.String(), 0
+	case errors.As(err, &ee):
+		ws := ee.Sys().(syscall.WaitStatus)
+		if ws.Signaled() {
+			return stdout.String(), stderr.String(), 128 + int(ws.Signal())
+		}
+		return stdout.String(), stderr.String(), ws.ExitStatus()
+	}
+	t.Fatalf("run %v: %v", argv, err)
+	return "", "", 0
+}
+
+func readlink(t *testing.T, path string) string {
+	t.Helper()
+	s, err := os.Readlink(path)
+	if err != nil {
+		t.Fatalf("readlink: %v", err)
+	}
+	return s
+}
+
+func nsTypeNames() []string {
+	var out []string
+	for _, ty := range nsops.AllTypes() {
+		out = append(out, ty.String())
+	}
+	return out
+}
+
+// everyTypeTarget starts a process in a fresh namespace of every type.
+func everyTypeTarget(t *testing.T) *enterTarget {
+	return startEnterTarget(t, "sleep", 2, "unshare", "--kill-child", "--user", "--map-root-user",
+		"--pid", "--fork", "--mount", "--mount-proc", "--uts", "--ipc", "--net", "--cgroup", "--time", "sleep", "1000")
+}
+
+func TestEnterAllTypesMatchTarget(t *testing.T) {
+	testutil.RequireRoot(t)
+	tg := everyTypeTarget(t)
+	for _, ty := range nsTypeNames() {
+		want := readlink(t, fmt.Sprintf("/proc/%d/ns/%s", tg.pid, ty))
+		if mine := readlink(t, "/proc/self/ns/"+ty); mine == want {
+			t.Fatalf("setup: the target shares our %s namespace", ty)
+		}
+		out, errOut, code := runEnter(t, nil, "enter", "-t", strconv.Itoa(tg.pid), "--all", "--", "readlink", "/proc/self/ns/"+ty)
+		if code != 0 || strings.TrimSpace(out) != want {
+			t.Errorf("%s: got %q (exit %d, stderr %q), want %q", ty, out, code, errOut, want)
+		}
+	}
+	// The pid the command sees is the inner one: inside, /proc is the
+	// target's (it mounted its own), pid 1 is the target and $$ matches the
+	// shell's own NSpid there, one level deep.
+	out, errOut, code := runEnter(t, nil, "enter", "-t", strconv.Itoa(tg.pid), "--",
+		"sh", "-c", `echo $$; grep NSpid /proc/$$/status; cat /proc/1/comm`)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || strings.Fields(lines[1])[1] != lines[0] || len(strings.Fields(lines[1])) != 2 || lines[2] != "sleep" {
+		t.Fatalf("inside the pid namespace: got %q, want $$, NSpid: $$ (one level) and pid 1 = sleep", out)
+	}
+	if n, _ := strconv.Atoi(lines[0]); n <= 1 || n > 100 {
+		t.Fatalf("pid inside = %s, want a small pid of the inner namespace", lines[0])
+	}
+}
+
+func TestEnterCredentialsAsNsenter(t *testing.T) {
+	testutil.RequireRoot(t)
+	all := everyTypeTarget(t)
+	// A user namespace made by an unprivileged user: it denies setgroups.
+	unpriv := startEnterTarget(t, "sleep", 2, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+		"unshare", "--kill-child", "--user", "--map-root-user", "--pid", "--fork", "--uts", "--net", "--ipc", "sleep", "1000")
+	if owner := readlink(t, fmt.Sprintf("/proc/%d/ns/user", unpriv.pid)); owner == readlink(t, "/proc/self/ns/user") {
+		t.Fatal("setup: no new user namespace")
+	}
+	idCmd := []string{"sh", "-c", "id -u; id -g; id -G"}
+	for _, tg := range []*enterTarget{all, unpriv} {
+		pid := strconv.Itoa(tg.pid)
+		for _, opts := range [][]string{{"--all"}, {"--all", "--preserve-credentials"}, {"--all", "-S", "0", "-G", "0"}, {"-n", "-u"}} {
+			want, wantErr, wantCode := runStatus(t, append(append(append([]string{"nsenter", "-t", pid}, opts...), "--"), idCmd...)...)
+			got, gotErr, gotCode := runEnter(t, nil, append(append(append([]string{"enter", "-t", pid}, opts...), "--"), idCmd...)...)
+			if got != want || gotCode != wantCode {
+				t.Errorf("pid %s %v: nstui gives %q (exit %d, %q), nsenter %q (exit %d, %q)", pid, opts, got, gotCode, gotErr, want, wantCode, wantErr)
+			}
+		}
+		// And every namespace of the target, as for the first target.
+		for _, ty := range nsTypeNames() {
+			want := readlink(t, fmt.Sprintf("/proc/%d/ns/%s", tg.pid, ty))
+			out, errOut, code := runEnter(t, nil, "enter", "-t", pid, "--all", "--", "readlink", "/proc/self/ns/"+ty)
+			if code != 0 || strings.TrimSpace(out) != want {
+				t.Errorf("pid %s %s: got %q (exit %d, %q), want %q", pid, ty, out, code, errOut, want)
+			}
+		}
+	}
+}
+
+func TestEnterNestedPidNamespace(t *testing.T) {
+	testutil.RequireRoot(t)
+	tg := startEnterTarget(t, "sleep", 3, "unshare", "--kill-child", "--pid", "--fork", "--mount-proc",
+		"unshare", "--kill-child", "--pid", "--fork", "--mount-proc", "sleep", "1000")
+	levels := nspid(tg.pid)
+	out, errOut, code := runEnter(t, nil, "enter", "-t", strconv.Itoa(tg.pid), "--all", "--",
+		"sh", "-c", `readlink /proc/self/ns/pid; grep NSpid /proc/$$/status; cat /proc/1/comm`)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	want := readlink(t, fmt.Sprintf("/proc/%d/ns/pid", tg.pid))
+	if len(lines) != 3 || lines[0] != want || len(strings.Fields(lines[1])) != 2 || lines[2] != "sleep" {
+		t.Fatalf("got %q; want pid ns %s, one NSpid level in the innermost /proc, pid 1 = sleep (target NSpid %v)", out, want, levels)
+	}
+}
+
+func TestEnterRootAndWd(t *testing.T) {
+	testutil.RequireRoot(t)
+	dir := t.TempDir()
+	// The target chroots into a bind mount of / with a tmpfs on /mnt that
+	// only its mount namespace has, and works in that /mnt.
+	script := `set -e; mkdir -p "$D/r"; mount --rbind / "$D/r"; mount -t tmpfs none "$D/r/mnt"
+echo only-in-target > "$D/r/mnt/hello"; exec chroot "$D/r" sh -c 'cd /mnt && exec sleep 1000'`
+	cmd := exec.Command("unshare", "--kill-child", "--mount", "--propagation", "private", "--fork", "sh", "-c", script)
+	cmd.Env = append(os.Environ(), "D="+dir)
+	tg := startEnterTargetCmd(t, "sleep", 1, cmd)
+	pid := strconv.Itoa(tg.pid)
+	if _, err := os.Stat("/mnt/hello"); err == nil {
+		t.Fatal("setup: /mnt/hello exists in our namespace")
+	}
+	for _, c := range []struct {
+		opts []string
+		argv []string
+		want string
+	}{
+		{[]string{"-m", "-r", "-w"}, []string{"sh", "-c", "pwd; cat hello"}, "/mnt\nonly-in-target\n"},
+		{[]string{"-m", "-r"}, []string{"cat", "/mnt/hello"}, "only-in-target\n"},
+		{[]string{"-m", "--wd"}, []string{"cat", "hello"}, "only-in-target\n"},
+		{[]string{"-m", "--wd=" + dir}, []string{"pwd"}, dir + "\n"},
+	} {
+		got, gotErr, code := runEnter(t, nil, append(append(append([]string{"enter", "-t", pid}, c.opts...), "--"), c.argv...)...)
+		want, _, _ := runStatus(t, append(append(append([]string{"nsenter", "-t", pid}, c.opts...), "--"), c.argv...)...)
+		if code != 0 || got != c.want || got != want {
+			t.Errorf("%v: got %q (exit %d, %q), want %q (nsenter: %q)", c.opts, got, code, gotErr, c.want, want)
+		}
+	}
+}
+
+func TestEnterNamespaceFiles(t *testing.T) {
+	testutil.RequireRoot(t)
+	name := fmt.Sprintf("nstui-test-%d", os.Getpid())
+	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
+		t.Fatalf("ip netns add: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("ip", "netns", "del", name).Run() })
+	path := "/run/netns/" + name
+	var st syscall.Stat_t
+	if err := syscall.Stat(path, &st); err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("net:[%d]\n", st.Ino)
+	for _, args := range [][]string{{"-t", path}, {"--net=" + path}} {
+		args = append([]string{"enter"}, args...)
+		out, errOut, code := runEnter(t, nil, append(args, "--", "readlink", "/proc/self/ns/net")...)
+		if code != 0 || out != want {
+			t.Errorf("%v: got %q (exit %d, %q), want %q", args, out, code, errOut, want)
+		}
+	}
+
+	// A network namespace held only by an open fd of another process.
+	maker := startEnterTarget(t, "sleep", 1, "unshare", "--net", "sleep", "1000")
+	f, err := os.Open(fmt.Sprintf("/proc/%d/ns/net", maker.pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder := exec.Command("sleep", "1000")
+	holder.ExtraFiles = []*os.File{f}
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { holder.Process.Kill(); holder.Wait() })
+	f.Close()
+	maker.cmd.Process.Kill()
+	maker.cmd.Wait()
+	fdPath := fmt.Sprintf("/proc/%d/fd/3", holder.Process.Pid)
+	want = readlink(t, fdPath) + "\n"
+	out, errOut, code := runEnter(t, nil, "enter", "-t", fdPath, "--", "readlink", "/proc/self/ns/net")
+	if code != 0 || out != want {
+		t.Errorf("fd-held netns: got %q (exit %d, %q), want %q", out, code, errOut, want)
+	}
+}
+
+// noProcessWith fails t when a process's command line contains marker.
+func noProcessWith(t *testing.T, marker string) {
+	t.Helper()
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && bytes.Contains(b, []byte(marker)) && e.Name() != strconv.Itoa(os.Getpid()) {
+			t.Errorf("process %s left behind: %q", e.Name(), bytes.ReplaceAll(b, []byte{0}, []byte{' '}))
+		}
+	}
+}
+
+func TestEnterBadInput(t *testing.T) {
+	testutil.RequireRoot(t)
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	tg := everyTypeTarget(t)
+	marker := fmt.Sprintf("nstui-enter-test-%d", os.Getpid())
+	cases := []struct {
+		name   string
+		prefix []string
+		args   []string
+		want   string // in the one line on stderr
+	}{
+		{"dead pid", nil, []string{"-t", strconv.Itoa(dead.Process.Pid)}, "ESRCH"},
+		{"pid 0", nil, []string{"-t", "0"}, "invalid target pid 0"},
+		{"negative pid", nil, []string{"-t", "-5"}, "invalid target pid -5"},
+		{"not a number", nil, []string{"-t", "12ab"}, "invalid target"},
+		{"no target", nil, []string{"--all"}, "no target"},
+		{"not a namespace file", nil, []string{"-t", "/etc/passwd"}, "ENOTTY"},
+		{"unprivileged", []string{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"},
+			[]string{"-t", strconv.Itoa(tg.pid)}, "run as root"},
+		{"no such command", nil, []string{"-t", strconv.Itoa(tg.pid), "--", "/no/such/" + marker}, "ENOENT"},
+	}
+	for _, c := range cases {
+		args := append([]string{"enter"}, c.args...)
+		if !strings.Contains(strings.Join(args, " "), " -- ") {
+			args = append(args, "--", "sh", "-c", "sleep 100", marker)
+		}
+		out, errOut, code := runEnter(t, c.prefix, args...)
+		lines := strings.Split(strings.TrimSpace(errOut), "\n")
+		if code == 0 || len(lines) != 1 || !strings.Contains(errOut, c.want) || strings.Contains(errOut, "panic") || out != "" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want non-zero and one line with %q", c.name, code, out, errOut, c.want)
+		}
+		noProcessWith(t, marker)
+	}
+}
+
+func TestEnterTargetExitsBeforeEntry(t *testing.T) {
+	testutil.RequireRoot(t)
+	tg := everyTypeTarget(t)
+	marker := fmt.Sprintf("nstui-enter-gone-%d", os.Getpid())
+	spec := nsops.NewEnterSpec(tg.pid)
+	spec.Exe = nstuiBinary
+	spec.Args = []string{"sh", "-c", "sleep 100", marker}
+	cmd, err := spec.Command() // the target is looked up and opened here
+	if err != nil {
+		t.Fatal(err)
+	}
+	syscall.Kill(tg.pid, syscall.SIGKILL)
+	tg.cmd.Wait() // unshare exits after its child: the target is gone
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != nsops.EnterExitSetup {
+		t.Fatalf("want exit %d, got %v", nsops.EnterExitSetup, err)
+	}
+	if s := stderr.String(); strings.Count(s, "\n") != 1 || !strings.Contains(s, "ESRCH") || !strings.Contains(s, "target exited") {
+		t.Fatalf("want one line naming ESRCH and 'target exited', got %q", s)
+	}
+	noProcessWith(t, marker)
+}
+
+func TestEnterExitStatus(t *testing.T) {
+	testutil.RequireRoot(t)
+	withPid := everyTypeTarget(t)
+	netOnly := startEnterTarget(t, "sleep", 1, "unshare", "--kill-child", "--net", "--fork", "sleep", "1000")
+	for _, tg := range []*enterTarget{withPid, netOnly} { // forked helper, and exec without fork
+		pid := strconv.Itoa(tg.pid)
+		for _, c := range []struct {
+			script string
+			want   int
+		}{{"exit 0", 0}, {"exit 7", 7}, {"exit 200", 200}, {"kill -TERM $$", 128 + 15}, {"kill -KILL $$", 128 + 9}} {
+			_, errOut, code := runEnter(t, nil, "enter", "-t", pid, "--", "sh", "-c", c.script)
+			if code != c.want {
+				t.Errorf("target %s, %q: exit %d (%q), want %d", pid, c.script, code, errOut, c.want)
+			}
+		}
+	}
+}
+
+func TestEnterHidesHelperState(t *testing.T) {
+	testutil.RequireRoot(t)
+	cmd := exec.Command("unshare", "--kill-child", "--net", "--uts", "--fork", "sleep", "1000")
+	cmd.Env = append(os.Environ(), "NSTUI_TEST_FROM_TARGET=yes")
+	tg := startEnterTargetCmd(t, "sleep", 1, cmd)
+	pid := strconv.Itoa(tg.pid)
+	// Neither our variable nor our descriptors reach the command.
+	out, errOut, code := runEnter(t, nil, "enter", "-t", pid, "--", "sh", "-c", "env; ls /proc/self/fd")
+	wantOut, _, _ := runStatus(t, "nsenter", "-t", pid, "-a", "--", "sh", "-c", "env; ls /proc/self/fd")
+	if code != 0 || strings.Contains(out, nsops.EnterEnv) {
+		t.Fatalf("exit %d (%s); output mentions %s:\n%s", code, errOut, nsops.EnterEnv, out)
+	}
+	fds := func(s string) string { // the ls part: lines that are numbers
+		var n []string
+		for _, l := range strings.Split(s, "\n") {
+			if _, err := strconv.Atoi(l); err == nil {
+				n = append(n, l)
+			}
+		}
+		return strings.Join(n, " ")
+	}
+	if fds(out) != fds(wantOut) {
+		t.Fatalf("fds in the command: %q, nsenter gives %q", fds(out), fds(wantOut))
+	}
+	// --env takes the target's environment instead of ours.
+	out, errOut, code = runEnter(t, nil, "enter", "-t", pid, "--env", "--", "sh", "-c", "echo ${NSTUI_TEST_FROM_TARGET:-unset}")
+	if code != 0 || out != "yes\n" {
+		t.Fatalf("--env: %q (exit %d, %q), want yes", out, code, errOut)
+	}
+	out, _, _ = runEnter(t, nil, "enter", "-t", pid, "--", "sh", "-c", "echo ${NSTUI_TEST_FROM_TARGET:-unset}")
+	if out != "unset\n" {
+		t.Fatalf("without --env: %q, want unset", out)
+	}
+}
+
+func TestEnterPrintEquivalent(t *testing.T) {
+	out, err := runCLI(t, "enter", "-t", "42", "-n", "-u", "-r", "--wd=/srv", "-S", "1000", "--print-equivalent", "--", "ip", "a b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "nsenter --target 42 --net --uts --root --wd=/srv --setuid 1000 -- ip 'a b'\n"; out != want {
+		t.Fatalf("got %q, want %q", out, want)
+	}
+}
