@@ -1,18 +1,760 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
 
+	"github.com/nstui/nstui/nsops"
 	"github.com/spf13/cobra"
 )
 
-// newLsCmd is a placeholder until its issue lands.
+// lsOptions are the flags of `nstui ls`, named like lsns's.
+type lsOptions struct {
+	output     string
+	outputAll  bool
+	json       bool
+	tree       string
+	types      []string
+	task       string
+	members    string
+	noHeadings bool
+	raw        bool
+	refresh    int // hidden: scan this many extra times on the same Scanner (benchmarks)
+}
+
+// newLsCmd returns `nstui ls`: lsns's table and JSON, plus what lsns cannot
+// see (fd-held, bind-mounted, socket-held and hidden namespaces, thread
+// namespaces), holders, names and member process trees.
 func newLsCmd() *cobra.Command {
-	return &cobra.Command{
+	var o lsOptions
+	cmd := &cobra.Command{
 		Use:   "ls",
-		Short: "ls (not built yet)",
-		RunE: func(*cobra.Command, []string) error {
-			return errors.New("ls is not implemented yet")
+		Short: "List namespaces, like lsns, including the ones lsns cannot see",
+		Long: `List every namespace on the machine, one row each, with lsns's columns and
+the same meaning: NS (inode), TYPE, PATH, NPROCS, PID (lowest member), PPID,
+COMMAND, UID, USER, NETNSID, NSFS, PNS (parent), ONS (owner).
+
+Beyond lsns it finds namespaces held only by an open file descriptor, by an
+nsfs bind mount in any mount namespace (ip netns add, unshare --net=FILE), by
+a socket, by a child namespace (hidden levels of the user and pid hierarchy)
+or by a thread, and says what keeps each alive (HOLDERS) and its names.
+
+Run as root to see everything; otherwise the view is limited to what your
+user may read, and a notice says so.`,
+		Example: `  nstui ls                       # the lsns-like table
+  nstui ls -t net -t user        # only network and user namespaces
+  nstui ls -o NS,TYPE,HOLDERS,NAMES
+  nstui ls -T owner              # the ownership tree (-T parent, -T process)
+  nstui ls -p 1234               # the namespaces of process 1234
+  nstui ls -J | jq .             # JSON: every lsns key plus holders, names, members
+  nstui ls --members net:4026531840   # member processes of one namespace, as a tree`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runLs(cmd.OutOrStdout(), cmd.ErrOrStderr(), &o)
 		},
 	}
+	f := cmd.Flags()
+	f.StringVarP(&o.output, "output", "o", "", "columns to print, comma-separated (see the list below)")
+	f.BoolVar(&o.outputAll, "output-all", false, "print every column")
+	f.BoolVarP(&o.json, "json", "J", false, "JSON output: every column plus holders, names and members")
+	f.StringVarP(&o.tree, "tree", "T", "", "tree format: owner, parent or process")
+	f.StringArrayVarP(&o.types, "type", "t", nil, "only namespaces of this type (cgroup, ipc, mnt, net, pid, time, user, uts); repeatable")
+	f.StringVarP(&o.task, "task", "p", "", "only the namespaces of this process")
+	f.StringVar(&o.members, "members", "", "list the member processes of one namespace (TYPE:INODE or INODE) as a tree")
+	f.BoolVarP(&o.noHeadings, "noheadings", "n", false, "do not print a header line")
+	f.BoolVarP(&o.raw, "raw", "r", false, "raw output: single spaces, no alignment, escaped values")
+	f.IntVar(&o.refresh, "refresh-scans", 0, "scan this many extra times on the same scanner (for benchmarks)")
+	_ = f.MarkHidden("refresh-scans")
+	cmd.Long += "\n\nColumns:\n" + columnHelp()
+	return cmd
+}
+
+// lsColumn is one output column: its table text and its JSON value (with
+// lsns's key and JSON type).
+type lsColumn struct {
+	name  string
+	help  string
+	right bool
+	text  func(*lsView, *nsops.Namespace) string
+	json  func(*lsView, *nsops.Namespace) any
+}
+
+// lsView is what the column functions need besides the namespace.
+type lsView struct{ snap *nsops.Snapshot }
+
+func orNull(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func numOrNull(n int, ok bool) any {
+	if !ok {
+		return nil
+	}
+	return n
+}
+
+func inoText(id nsops.NSID) string { return strconv.FormatUint(id.Ino, 10) }
+
+// lsColumns lists every column: lsns's first, in lsns's order, then ours.
+func lsColumns() []lsColumn {
+	return []lsColumn{
+		{"NS", "namespace identifier (inode number)", true,
+			func(_ *lsView, ns *nsops.Namespace) string { return inoText(ns.ID) },
+			func(_ *lsView, ns *nsops.Namespace) any { return ns.ID.Ino }},
+		{"TYPE", "kind of namespace", false,
+			func(_ *lsView, ns *nsops.Namespace) string { return ns.Type.String() },
+			func(_ *lsView, ns *nsops.Namespace) any { return ns.Type.String() }},
+		{"PATH", "path to the namespace (empty when only a child namespace keeps it)", false,
+			func(_ *lsView, ns *nsops.Namespace) string { return ns.Path },
+			func(_ *lsView, ns *nsops.Namespace) any { return orNull(ns.Path) }},
+		{"NPROCS", "number of processes in the namespace", true,
+			func(_ *lsView, ns *nsops.Namespace) string { return strconv.Itoa(ns.NProcs) },
+			func(_ *lsView, ns *nsops.Namespace) any { return ns.NProcs }},
+		{"PID", "lowest PID in the namespace", true,
+			func(_ *lsView, ns *nsops.Namespace) string { return intOrEmpty(ns.PID, ns.PID > 0) },
+			func(_ *lsView, ns *nsops.Namespace) any { return numOrNull(ns.PID, ns.PID > 0) }},
+		{"PPID", "PPID of the PID", true,
+			func(_ *lsView, ns *nsops.Namespace) string { return intOrEmpty(ns.PPID, ns.PID > 0) },
+			func(_ *lsView, ns *nsops.Namespace) any { return numOrNull(ns.PPID, ns.PID > 0) }},
+		{"COMMAND", "command line of the PID", false,
+			func(_ *lsView, ns *nsops.Namespace) string { return ns.Command },
+			func(_ *lsView, ns *nsops.Namespace) any { return orNull(ns.Command) }},
+		{"UID", "UID of the PID (owner's uid when no process)", true,
+			func(_ *lsView, ns *nsops.Namespace) string { return intOrEmpty(ns.UID, ns.UID >= 0) },
+			func(_ *lsView, ns *nsops.Namespace) any { return numOrNull(ns.UID, ns.UID >= 0) }},
+		{"USER", "username of the PID", false,
+			func(_ *lsView, ns *nsops.Namespace) string { return ns.User },
+			func(_ *lsView, ns *nsops.Namespace) any { return orNull(ns.User) }},
+		{"NETNSID", "namespace ID as used by network subsystem", true,
+			func(_ *lsView, ns *nsops.Namespace) string { return ns.NetNSID },
+			func(_ *lsView, ns *nsops.Namespace) any { return orNull(ns.NetNSID) }},
+		{"NSFS", "nsfs mountpoint in our mount namespace (usually used network subsystem)", false,
+			func(_ *lsView, ns *nsops.Namespace) string { return strings.Join(ns.NSFS, ",") },
+			func(_ *lsView, ns *nsops.Namespace) any { return orNull(strings.Join(ns.NSFS, "\n")) }},
+		{"PNS", "parent namespace identifier (inode number)", true,
+			func(_ *lsView, ns *nsops.Namespace) string { return inoText(ns.Parent) },
+			func(_ *lsView, ns *nsops.Namespace) any { return ns.Parent.Ino }},
+		{"ONS", "owner namespace identifier (inode number)", true,
+			func(_ *lsView, ns *nsops.Namespace) string { return inoText(ns.Owner) },
+			func(_ *lsView, ns *nsops.Namespace) any { return ns.Owner.Ino }},
+		{"HOLDERS", "what keeps it alive: process, thread, fd, bindmount, socket, child", false,
+			func(_ *lsView, ns *nsops.Namespace) string { return holderKinds(ns) },
+			func(_ *lsView, ns *nsops.Namespace) any { return holdersJSON(ns) }},
+		{"NAMES", "names: ip netns names", false,
+			func(_ *lsView, ns *nsops.Namespace) string { return strings.Join(ns.Names, ",") },
+			func(_ *lsView, ns *nsops.Namespace) any { return nonNil(ns.Names) }},
+		{"OWNERUID", "user namespaces: uid of the creator (NS_GET_OWNER_UID)", true,
+			func(_ *lsView, ns *nsops.Namespace) string { return intOrEmpty(ns.OwnerUID, ns.OwnerUID >= 0) },
+			func(_ *lsView, ns *nsops.Namespace) any { return numOrNull(ns.OwnerUID, ns.OwnerUID >= 0) }},
+	}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func intOrEmpty(n int, ok bool) string {
+	if !ok {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// columnHelp renders the column list for --help.
+func columnHelp() string {
+	var b strings.Builder
+	for _, c := range lsColumns() {
+		fmt.Fprintf(&b, "  %-9s %s\n", c.name, c.help)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// holderKinds summarises the holders: each kind once, in order, with a
+// count when there is more than one ("process,fd×2,bindmount").
+func holderKinds(ns *nsops.Namespace) string {
+	var kinds []string
+	count := map[nsops.HolderKind]int{}
+	for _, h := range ns.Holders {
+		if count[h.Kind] == 0 {
+			kinds = append(kinds, string(h.Kind))
+		}
+		count[h.Kind]++
+	}
+	for i, k := range kinds {
+		if n := count[nsops.HolderKind(k)]; n > 1 {
+			kinds[i] = fmt.Sprintf("%s×%d", k, n)
+		}
+	}
+	return strings.Join(kinds, ",")
+}
+
+// holderJSON is a holder as -J prints it; child is the child's inode.
+type holderJSON struct {
+	Kind  string `json:"kind"`
+	PID   int    `json:"pid,omitempty"`
+	TID   int    `json:"tid,omitempty"`
+	FD    *int   `json:"fd,omitempty"`
+	Path  string `json:"path,omitempty"`
+	MntNS uint64 `json:"mntns,omitempty"`
+	Child uint64 `json:"child,omitempty"`
+}
+
+func holdersJSON(ns *nsops.Namespace) []holderJSON {
+	out := make([]holderJSON, 0, len(ns.Holders))
+	for _, h := range ns.Holders {
+		j := holderJSON{Kind: string(h.Kind), PID: h.PID, TID: h.TID, Path: h.Path, MntNS: h.MntNS, Child: h.Child.Ino}
+		if h.Kind == nsops.HeldByFD || h.Kind == nsops.HeldBySocket {
+			fd := h.FD
+			j.FD = &fd
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+// selectColumns resolves -o / --output-all / the defaults.
+func selectColumns(o *lsOptions) ([]lsColumn, error) {
+	all := lsColumns()
+	if o.outputAll || (o.json && o.output == "") {
+		return all, nil
+	}
+	spec := o.output
+	if spec == "" {
+		spec = "NS,TYPE,NPROCS,PID,USER,COMMAND"
+	} else if strings.HasPrefix(spec, "+") {
+		spec = "NS,TYPE,NPROCS,PID,USER,COMMAND," + spec[1:]
+	}
+	var out []lsColumn
+	for _, name := range strings.Split(spec, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		i := slices.IndexFunc(all, func(c lsColumn) bool { return strings.EqualFold(c.name, name) })
+		if i < 0 {
+			return nil, fmt.Errorf("unknown column %q in --output (known: %s)", name, columnNames(all))
+		}
+		out = append(out, all[i])
+	}
+	if len(out) == 0 {
+		return nil, errors.New("--output names no column")
+	}
+	return out, nil
+}
+
+func columnNames(cols []lsColumn) string {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = c.name
+	}
+	return strings.Join(names, ",")
+}
+
+// runLs scans once and prints what the options ask for.
+func runLs(stdout, stderr io.Writer, o *lsOptions) error {
+	cols, err := selectColumns(o)
+	if err != nil {
+		return err
+	}
+	var types []nsops.NSType
+	for _, spec := range o.types {
+		for _, name := range strings.Split(spec, ",") {
+			t, err := nsops.ParseNSType(name)
+			if err != nil {
+				return fmt.Errorf("--type: %w", err)
+			}
+			types = append(types, t)
+		}
+	}
+	switch o.tree {
+	case "", "owner", "parent", "process":
+	default:
+		return fmt.Errorf("--tree: unknown relation %q (want owner, parent or process)", o.tree)
+	}
+	taskPID := 0
+	if o.task != "" {
+		pid, err := strconv.Atoi(strings.TrimSpace(o.task))
+		if err != nil || pid <= 0 {
+			return fmt.Errorf("--task: %q is not a process id (want a positive number)", o.task)
+		}
+		taskPID = pid
+	}
+	var memT nsops.NSType
+	var memIno uint64
+	memTyped := false
+	if o.members != "" {
+		memT, memIno, memTyped, err = parseNSRef(o.members)
+		if err != nil {
+			return err
+		}
+	}
+
+	sc := nsops.NewScanner()
+	snap, err := sc.Scan()
+	if err != nil {
+		return fmt.Errorf("scan namespaces: %w", err)
+	}
+	for range o.refresh {
+		if snap, err = sc.Scan(); err != nil {
+			return fmt.Errorf("scan namespaces: %w", err)
+		}
+	}
+	if snap.Limited && os.Geteuid() != 0 {
+		fmt.Fprintln(stderr, "nstui: limited view: not running as root, so namespaces of other users' processes are missing (run with sudo to see everything)")
+	}
+
+	if o.members != "" {
+		ns := findNSRef(snap, memT, memIno, memTyped)
+		if ns == nil {
+			return fmt.Errorf("--members: no namespace %s found (see 'nstui ls' for the list)", o.members)
+		}
+		return printMembers(stdout, snap, ns, o)
+	}
+
+	var rows []*nsops.Namespace
+	var task *nsops.Process
+	if taskPID != 0 {
+		if task = snap.Processes[taskPID]; task == nil {
+			return fmt.Errorf("--task: no process %d (it does not exist, exited, or is not visible to you)", taskPID)
+		}
+	}
+	for _, ns := range snap.Namespaces {
+		if len(types) > 0 && !slices.Contains(types, ns.Type) {
+			continue
+		}
+		if task != nil {
+			if _, ok := slices.BinarySearch(ns.Members, taskPID); !ok {
+				continue
+			}
+		}
+		rows = append(rows, ns)
+	}
+	// lsns lists by inode, whatever the type.
+	slices.SortStableFunc(rows, func(a, b *nsops.Namespace) int {
+		switch {
+		case a.ID.Ino < b.ID.Ino:
+			return -1
+		case a.ID.Ino > b.ID.Ino:
+			return 1
+		}
+		return 0
+	})
+	v := &lsView{snap: snap}
+	if o.json {
+		return printLsJSON(stdout, v, rows, cols, o.tree)
+	}
+	return printLsTable(stdout, v, rows, cols, o)
+}
+
+// parseNSRef parses "net:4026531840", "net:[4026531840]" or "4026531840".
+func parseNSRef(s string) (t nsops.NSType, ino uint64, typed bool, err error) {
+	bad := fmt.Errorf("--members: %q is not a namespace (want TYPE:INODE like net:4026531840, or an inode)", s)
+	num := s
+	if i := strings.IndexByte(s, ':'); i >= 0 {
+		if t, err = nsops.ParseNSType(s[:i]); err != nil {
+			return 0, 0, false, fmt.Errorf("--members: %w", err)
+		}
+		typed = true
+		num = strings.TrimSuffix(strings.TrimPrefix(s[i+1:], "["), "]")
+	}
+	ino, err = strconv.ParseUint(num, 10, 64)
+	if err != nil || ino == 0 {
+		return 0, 0, false, bad
+	}
+	return t, ino, typed, nil
+}
+
+func findNSRef(snap *nsops.Snapshot, t nsops.NSType, ino uint64, typed bool) *nsops.Namespace {
+	if typed {
+		return snap.Find(t, ino)
+	}
+	for _, tt := range nsops.AllTypes() {
+		if ns := snap.Find(tt, ino); ns != nil {
+			return ns
+		}
+	}
+	return nil
+}
+
+// treeRows orders rows as a forest for -T: each row's parent row index (-1
+// for roots) and the depth-first order.
+func treeRows(rows []*nsops.Namespace, rel string) (order []int, depth []int, last []bool) {
+	parentOf := make([]int, len(rows))
+	byID := make(map[nsops.NSID]int, len(rows))
+	byPID := make(map[int]int, len(rows))
+	for i, ns := range rows {
+		byID[ns.ID] = i
+		if _, ok := byPID[ns.PID]; !ok && ns.PID > 0 {
+			byPID[ns.PID] = i
+		}
+	}
+	for i, ns := range rows {
+		parentOf[i] = -1
+		switch rel {
+		case "owner":
+			if j, ok := byID[ns.Owner]; ok && j != i {
+				parentOf[i] = j
+			}
+		case "parent":
+			if j, ok := byID[ns.Parent]; ok && j != i {
+				parentOf[i] = j
+			}
+		case "process":
+			if j, ok := byPID[ns.PPID]; ok && j != i && ns.PID > 0 && ns.PPID != ns.PID {
+				parentOf[i] = j
+			}
+		}
+	}
+	children := make([][]int, len(rows))
+	var roots []int
+	for i, p := range parentOf {
+		if p < 0 {
+			roots = append(roots, i)
+		} else {
+			children[p] = append(children[p], i)
+		}
+	}
+	depth = make([]int, len(rows))
+	last = make([]bool, len(rows))
+	seen := make([]bool, len(rows))
+	var walk func(list []int, d int)
+	walk = func(list []int, d int) {
+		for k, i := range list {
+			if seen[i] {
+				continue
+			}
+			seen[i] = true
+			depth[i], last[i] = d, k == len(list)-1
+			order = append(order, i)
+			walk(children[i], d+1)
+		}
+	}
+	walk(roots, 0)
+	for i := range rows { // a cycle would leave rows unvisited: print them as roots
+		if !seen[i] {
+			walk([]int{i}, 0)
+		}
+	}
+	return order, depth, last
+}
+
+// treePrefix draws the branch for a row from its ancestors' "last" flags.
+func treePrefixes(order, depth []int, last []bool) []string {
+	out := make([]string, len(depth))
+	var open []bool // open[d]: the ancestor at depth d has siblings after it
+	for _, i := range order {
+		d := depth[i]
+		if d == 0 {
+			open = open[:0]
+			continue
+		}
+		open = open[:min(len(open), d-1)]
+		for len(open) < d-1 {
+			open = append(open, false)
+		}
+		var b strings.Builder
+		for _, o := range open {
+			if o {
+				b.WriteString("│ ")
+			} else {
+				b.WriteString("  ")
+			}
+		}
+		if last[i] {
+			b.WriteString("└─")
+		} else {
+			b.WriteString("├─")
+		}
+		out[i] = b.String()
+		open = append(open, !last[i])
+	}
+	return out
+}
+
+// printLsTable prints the lsns-like table (or tree).
+func printLsTable(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColumn, o *lsOptions) error {
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	var prefix []string
+	treeCol := -1
+	if o.tree != "" {
+		var depth []int
+		var last []bool
+		order, depth, last = treeRows(rows, o.tree)
+		prefix = treePrefixes(order, depth, last)
+		want := "NS"
+		if o.tree == "process" {
+			want = "COMMAND"
+		}
+		treeCol = slices.IndexFunc(cols, func(c lsColumn) bool { return c.name == want })
+	}
+	cells := make([][]string, 0, len(rows)+1)
+	if !o.noHeadings {
+		head := make([]string, len(cols))
+		for i, c := range cols {
+			head[i] = c.name
+		}
+		cells = append(cells, head)
+	}
+	for _, i := range order {
+		ns := rows[i]
+		line := make([]string, len(cols))
+		for k, c := range cols {
+			line[k] = c.text(v, ns)
+			if k == treeCol && prefix != nil {
+				line[k] = prefix[i] + line[k]
+			}
+		}
+		cells = append(cells, line)
+	}
+	right := make([]bool, len(cols))
+	for k, c := range cols {
+		right[k] = c.right && k != treeCol
+	}
+	return writeTable(w, cells, right, o.raw)
+}
+
+// writeTable aligns cells like libsmartcols: right-aligned numbers, the last
+// column not padded. Raw mode separates by one space and escapes blanks.
+func writeTable(w io.Writer, cells [][]string, right []bool, raw bool) error {
+	width := make([]int, len(right))
+	for _, line := range cells {
+		for k, c := range line {
+			width[k] = max(width[k], displayWidth(c))
+		}
+	}
+	var b strings.Builder
+	for _, line := range cells {
+		for k, c := range line {
+			if k > 0 {
+				b.WriteByte(' ')
+			}
+			if raw {
+				b.WriteString(rawEscape(c))
+				continue
+			}
+			pad := width[k] - displayWidth(c)
+			switch {
+			case right[k]:
+				b.WriteString(strings.Repeat(" ", pad))
+				b.WriteString(c)
+			case k == len(line)-1:
+				b.WriteString(c)
+			default:
+				b.WriteString(c)
+				b.WriteString(strings.Repeat(" ", pad))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func displayWidth(s string) int { return len([]rune(s)) }
+
+// rawEscape writes blanks and control bytes as \xHH, as lsns -r does.
+func rawEscape(s string) string {
+	if !strings.ContainsAny(s, " \t\n\\") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\\' {
+			fmt.Fprintf(&b, `\x%02x`, c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// printLsJSON prints {"namespaces":[...]} with lsns's keys and JSON types,
+// plus holders, names, members and hidden. With -T, children nest.
+func printLsJSON(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColumn, tree string) error {
+	objs := make([]*orderedObject, len(rows))
+	for i, ns := range rows {
+		obj := &orderedObject{}
+		for _, c := range cols {
+			key := strings.ToLower(c.name)
+			switch key {
+			case "holders", "names", "owneruid":
+				continue // added below under their JSON names
+			}
+			obj.add(key, c.json(v, ns))
+		}
+		obj.add("holders", holdersJSON(ns))
+		obj.add("names", nonNil(ns.Names))
+		members := ns.Members
+		if members == nil {
+			members = []int{}
+		}
+		obj.add("members", members)
+		obj.add("hidden", ns.Hidden)
+		obj.add("owner_uid", numOrNull(ns.OwnerUID, ns.OwnerUID >= 0))
+		objs[i] = obj
+	}
+	var top []*orderedObject
+	if tree == "" {
+		top = objs
+	} else {
+		order, depth, _ := treeRows(rows, tree)
+		var stack []*orderedObject
+		for _, i := range order {
+			d := depth[i]
+			stack = stack[:min(len(stack), d)]
+			if d == 0 || len(stack) == 0 {
+				top = append(top, objs[i])
+			} else {
+				stack[len(stack)-1].children = append(stack[len(stack)-1].children, objs[i])
+			}
+			stack = append(stack, objs[i])
+		}
+	}
+	out := struct {
+		Namespaces []*orderedObject `json:"namespaces"`
+	}{Namespaces: top}
+	if out.Namespaces == nil {
+		out.Namespaces = []*orderedObject{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "   ")
+	return enc.Encode(out)
+}
+
+// orderedObject is a JSON object that keeps its keys in insertion order
+// (lsns's column order), with optional nested children.
+type orderedObject struct {
+	keys     []string
+	vals     []any
+	children []*orderedObject
+}
+
+func (o *orderedObject) add(k string, v any) { o.keys, o.vals = append(o.keys, k), append(o.vals, v) }
+
+// MarshalJSON writes the keys in order.
+func (o *orderedObject) MarshalJSON() ([]byte, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, k := range o.keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		kb, _ := json.Marshal(k)
+		vb, err := json.Marshal(o.vals[i])
+		if err != nil {
+			return nil, fmt.Errorf("json key %s: %w", k, err)
+		}
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(vb)
+	}
+	if len(o.children) > 0 {
+		cb, err := json.Marshal(o.children)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(`,"children":`)
+		b.Write(cb)
+	}
+	b.WriteByte('}')
+	return []byte(b.String()), nil
+}
+
+// memberJSON is one member process in --members -J output.
+type memberJSON struct {
+	PID       int           `json:"pid"`
+	PPID      int           `json:"ppid"`
+	NSpid     []int         `json:"nspid"`
+	UID       int           `json:"uid"`
+	User      string        `json:"user"`
+	Container string        `json:"container"`
+	Cgroup    string        `json:"cgroup"`
+	Command   string        `json:"command"`
+	Children  []*memberJSON `json:"children,omitempty"`
+}
+
+// printMembers prints the member processes of ns as a process tree.
+func printMembers(w io.Writer, snap *nsops.Snapshot, ns *nsops.Namespace, o *lsOptions) error {
+	forest := snap.ProcessTree(ns)
+	if o.json {
+		var conv func(n *nsops.ProcNode) *memberJSON
+		conv = func(n *nsops.ProcNode) *memberJSON {
+			p := n.Proc
+			m := &memberJSON{PID: p.PID, PPID: p.PPID, NSpid: p.NSpid, UID: p.UID, User: p.User,
+				Container: p.Container, Cgroup: p.Cgroup, Command: p.Command()}
+			if m.NSpid == nil {
+				m.NSpid = []int{}
+			}
+			for _, c := range n.Children {
+				m.Children = append(m.Children, conv(c))
+			}
+			return m
+		}
+		procs := make([]*memberJSON, 0, len(forest))
+		for _, n := range forest {
+			procs = append(procs, conv(n))
+		}
+		out := struct {
+			NS      uint64        `json:"ns"`
+			Type    string        `json:"type"`
+			Members []*memberJSON `json:"members"`
+		}{ns.ID.Ino, ns.Type.String(), procs}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "   ")
+		return enc.Encode(out)
+	}
+	var order []*nsops.ProcNode
+	nsops.WalkProcs(forest, func(n *nsops.ProcNode) { order = append(order, n) })
+	depth := make([]int, len(order))
+	last := make([]bool, len(order))
+	idx := make([]int, len(order))
+	pos := map[*nsops.ProcNode]int{}
+	for i, n := range order {
+		pos[n] = i
+		depth[i], idx[i] = n.Depth, i
+	}
+	markLast := func(list []*nsops.ProcNode) {
+		if len(list) > 0 {
+			last[pos[list[len(list)-1]]] = true
+		}
+	}
+	markLast(forest)
+	for _, n := range order {
+		markLast(n.Children)
+	}
+	prefix := treePrefixes(idx, depth, last)
+	cells := [][]string{}
+	if !o.noHeadings {
+		cells = append(cells, []string{"PID", "PPID", "NSPID", "USER", "CONTAINER", "COMMAND"})
+	}
+	for i, n := range order {
+		p := n.Proc
+		nspid := make([]string, len(p.NSpid))
+		for k, v := range p.NSpid {
+			nspid[k] = strconv.Itoa(v)
+		}
+		cells = append(cells, []string{strconv.Itoa(p.PID), strconv.Itoa(p.PPID), strings.Join(nspid, ","),
+			p.User, p.Container, prefix[i] + p.Command()})
+	}
+	if len(order) == 0 {
+		fmt.Fprintf(w, "%s namespace %d has no member processes (held by: %s)\n", ns.Type, ns.ID.Ino, holderKinds(ns))
+		return nil
+	}
+	return writeTable(w, cells, []bool{true, true, false, false, false, false}, o.raw)
 }

@@ -1,0 +1,538 @@
+package nsops
+
+import (
+	"errors"
+	"os/user"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// pfKThread is the PF_KTHREAD bit of /proc/<pid>/stat's flags field.
+const pfKThread = 0x00200000
+
+// ScanOption configures a Scanner.
+type ScanOption func(*Scanner)
+
+// WithProcRoot makes the Scanner read dir instead of /proc. Unit tests point
+// it at small fixture trees (symlinks like "net:[4026531833]" stand in for the
+// kernel's ns links); the kernel-only parts (ioctls, netlink, sockets) then
+// find nothing and are skipped.
+func WithProcRoot(dir string) ScanOption {
+	return func(s *Scanner) { s.procRoot = filepath.Clean(dir) }
+}
+
+// WithNetnsDir sets the directory of iproute2's named network namespaces
+// (default /run/netns).
+func WithNetnsDir(dir string) ScanOption {
+	return func(s *Scanner) { s.netnsDir = dir }
+}
+
+// WithWorkers sets how many goroutines read /proc in parallel (default: the
+// number of CPUs, at most 4). 1 makes the scan sequential.
+func WithWorkers(n int) ScanOption {
+	return func(s *Scanner) {
+		if n > 0 {
+			s.workers = n
+		}
+	}
+}
+
+// Scanner discovers every namespace the kernel lets it see. It keeps a cache
+// between scans, keyed by pid and start time, so that a refresh re-reads only
+// what can have changed: the first Scan reads everything, later ones mostly
+// re-check each process's stat and namespace links.
+//
+// A Scanner is not safe for concurrent use: call Scan from one goroutine at a
+// time (the TUI runs it in a command and gets the Snapshot as a message).
+// Snapshots it returns are immutable and may be shared freely.
+type Scanner struct {
+	procRoot string
+	netnsDir string
+	workers  int
+
+	readers []*procReader
+	procs   map[int]*procEntry     // cache: by pid, valid while the start time matches
+	nsInfo  map[NSID]*nsInfoEntry  // cache: hierarchy and netnsid per namespace
+	sockNS  map[uint64]sockNSEntry // cache: socket inode -> its network namespace
+	users   map[int]string
+	gen     uint64
+	nsidSet []int32 // netnsids assigned in our netns at the last scan
+}
+
+// procEntry is what one scan learnt about one process.
+type procEntry struct {
+	proc    *Process // published: replaced, never modified, when something changes
+	ns      [NumTypes]uint64
+	threads []threadNS // only threads whose namespaces differ from the process's
+	fds     []fdRef
+	kernel  bool
+}
+
+// threadNS is a thread whose namespaces differ from its thread group leader's.
+type threadNS struct {
+	tid int
+	ns  [NumTypes]uint64
+}
+
+type fdKind uint8
+
+const (
+	fdPlain fdKind = iota // anything else; remembered so its link is not stat'ed again
+	fdNS                  // an nsfs file
+	fdSock                // a socket, with its network namespace
+)
+
+// fdRef is one open descriptor of a process, classified.
+type fdRef struct {
+	fd   int
+	link string // readlink text, to recognise an unchanged descriptor
+	kind fdKind
+	t    NSType
+	id   NSID // the namespace (nsfs) or the socket's network namespace
+}
+
+type sockNSEntry struct {
+	id  NSID
+	gen uint64
+}
+
+// nsInfoEntry caches what the ioctls and netlink said about a namespace. It
+// is trusted while the same process (pid and start time) is still its lowest
+// member: a namespace cannot die while a member lives, so its inode cannot
+// have been reused for another one in between.
+type nsInfoEntry struct {
+	t           NSType
+	owner       NSID
+	parent      NSID
+	ownerUID    int
+	netnsid     string
+	anchorPID   int
+	anchorStart uint64
+}
+
+// NewScanner returns a Scanner reading /proc (or the root given by
+// WithProcRoot).
+func NewScanner(opts ...ScanOption) *Scanner {
+	s := &Scanner{
+		procRoot: "/proc",
+		netnsDir: "/run/netns",
+		workers:  min(runtime.GOMAXPROCS(0), 4),
+		procs:    map[int]*procEntry{},
+		nsInfo:   map[NSID]*nsInfoEntry{},
+		sockNS:   map[uint64]sockNSEntry{},
+		users:    map[int]string{},
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.workers < 1 {
+		s.workers = 1
+	}
+	return s
+}
+
+// pidJob is one process to read in the parallel phase.
+type pidJob struct {
+	pid     int
+	old     *procEntry
+	entry   *procEntry // nil when the process is gone or unreadable
+	limited bool
+	socks   map[uint64]NSID // sockets newly resolved by this job
+}
+
+// Scan walks /proc and returns a new Snapshot. Processes that exit during
+// the scan are skipped silently; files we may not read (not root) leave
+// gaps and set Snapshot.Limited. The error is non-nil only when the proc
+// root itself cannot be listed.
+func (s *Scanner) Scan() (*Snapshot, error) {
+	s.gen++
+	for len(s.readers) < s.workers {
+		s.readers = append(s.readers, newProcReader())
+	}
+	r0 := s.readers[0]
+	names, err := r0.readDirNames(s.procRoot)
+	if err != nil {
+		return nil, err
+	}
+	pids := make([]int, 0, len(names))
+	for _, n := range names {
+		if pid, ok := parsePIDName(n); ok {
+			pids = append(pids, pid)
+		}
+	}
+	slices.Sort(pids)
+
+	dev := s.nsfsDev()
+	jobs := make([]pidJob, len(pids))
+	for i, pid := range pids {
+		jobs[i] = pidJob{pid: pid, old: s.procs[pid]}
+	}
+	s.readAll(jobs, dev)
+
+	snap := &Snapshot{Processes: make(map[int]*Process, len(jobs)), Taken: time.Now()}
+	procs := make(map[int]*procEntry, len(jobs))
+	for i := range jobs {
+		j := &jobs[i]
+		if j.limited {
+			snap.Limited = true
+		}
+		for ino, id := range j.socks {
+			s.sockNS[ino] = sockNSEntry{id: id, gen: s.gen}
+		}
+		if j.entry == nil {
+			continue
+		}
+		p := j.entry.proc
+		if p.User == "" && p.UID >= 0 {
+			// Newly read (not yet published): name the user here, single-threaded.
+			p.User = s.userName(p.UID)
+		}
+		procs[j.pid] = j.entry
+		snap.Processes[j.pid] = p
+	}
+	s.procs = procs
+	for ino, e := range s.sockNS {
+		if e.gen+2 < s.gen {
+			delete(s.sockNS, ino)
+		}
+	}
+
+	b := newNSBuilder(s, dev, snap)
+	b.addProcesses(pids)
+	b.addMounts()
+	b.addNames()
+	b.resolveHierarchy()
+	b.finish()
+	return snap, nil
+}
+
+// nsfsDev returns the device of the nsfs file system (the same for every
+// namespace). On a fixture tree it is 0.
+func (s *Scanner) nsfsDev() uint64 {
+	var st unix.Stat_t
+	if err := unix.Stat(s.procRoot+"/self/ns/net", &st); err != nil {
+		return 0
+	}
+	return st.Dev
+}
+
+func (s *Scanner) userName(uid int) string {
+	if n, ok := s.users[uid]; ok {
+		return n
+	}
+	n := strconv.Itoa(uid)
+	if u, err := user.LookupId(n); err == nil {
+		n = u.Username
+	}
+	s.users[uid] = n
+	return n
+}
+
+// readAll reads every job's process, in parallel when there are enough.
+func (s *Scanner) readAll(jobs []pidJob, dev uint64) {
+	workers := s.workers
+	if len(jobs) < 64 {
+		workers = 1
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func(r *procReader) {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(jobs) {
+					return
+				}
+				s.readProc(r, &jobs[i], dev)
+			}
+		}(s.readers[w])
+	}
+	wg.Wait()
+}
+
+// readProc reads one process into job.entry, reusing what the cached entry
+// knows when the process is the same one (same start time).
+func (s *Scanner) readProc(r *procReader, job *pidJob, dev uint64) {
+	root, pid, old := s.procRoot, job.pid, job.old
+	b, err := r.readFile(r.pathOf(root, pid, "stat"))
+	if err != nil {
+		job.limited = isDenied(err)
+		return
+	}
+	st, err := parseStat(b)
+	if err != nil || st.PID != pid {
+		return
+	}
+	same := old != nil && old.proc.StartTime == st.StartTime
+	var p *Process
+	switch {
+	case same && old.proc.Comm == st.Comm:
+		p = old.proc
+		if p.PPID != st.PPID {
+			cp := *p
+			cp.PPID = st.PPID
+			p = &cp
+		}
+	default:
+		// New process, or the same one after an exec (the name changed):
+		// read what the cache cannot vouch for.
+		p = &Process{PID: pid, PPID: st.PPID, Comm: st.Comm, StartTime: st.StartTime, UID: -1}
+		if b, err := r.readFile(r.pathOf(root, pid, "status")); err == nil {
+			if ps, err := parseStatus(b); err == nil {
+				p.UID, p.NSpid = ps.UID, ps.NSpid
+			}
+		} else if isGone(err) {
+			return
+		} else if isDenied(err) {
+			job.limited = true
+		}
+		if st.Flags&pfKThread == 0 {
+			if b, err := r.readFile(r.pathOf(root, pid, "cmdline")); err == nil {
+				p.Cmdline = parseCmdline(b)
+			}
+			if b, err := r.readFile(r.pathOf(root, pid, "cgroup")); err == nil {
+				p.Cgroup = parseCgroup(b)
+				p.Container = containerHint(p.Cgroup)
+			}
+		}
+		if same {
+			p.User = old.proc.User
+			if p.UID != old.proc.UID {
+				p.User = ""
+			}
+		}
+	}
+	e := &procEntry{kernel: st.Flags&pfKThread != 0}
+	if same && old.kernel && e.kernel && p == old.proc {
+		// Kernel threads never change namespaces (they cannot unshare or
+		// setns once running), so a known one only needs its stat re-read.
+		e.ns, e.threads, e.proc = old.ns, old.threads, p
+		job.entry = e
+		return
+	}
+	if !r.readNSLinks(r.pathOf(root, pid, "ns"), &e.ns, &job.limited) {
+		return // gone
+	}
+	var nsids [NumTypes]NSID
+	for t, ino := range e.ns {
+		if ino != 0 {
+			nsids[t] = NSID{Dev: dev, Ino: ino}
+		}
+	}
+	if nsids != p.NS {
+		if p == old.procOrNil() {
+			cp := *p
+			p = &cp
+		}
+		p.NS = nsids
+	}
+	e.proc = p
+
+	if st.NumThreads > 1 {
+		s.readThreads(r, job, e)
+	}
+	if !e.kernel {
+		s.readFDs(r, job, e, dev)
+	}
+	job.entry = e
+}
+
+func (e *procEntry) procOrNil() *Process {
+	if e == nil {
+		return nil
+	}
+	return e.proc
+}
+
+// readNSLinks reads the eight links of a ns directory. readlink returns
+// "net:[4026531833]": the inode without making the kernel instantiate the
+// nsfs dentry a stat would; the device is the one nsfs device. It reports
+// false when the task is gone (ESRCH, or no link readable and none denied).
+func (r *procReader) readNSLinks(dir string, out *[NumTypes]uint64, limited *bool) bool {
+	read, denied := 0, false
+	for _, t := range AllTypes() {
+		link, err := r.readlink(dir + "/" + t.String())
+		if err != nil {
+			switch {
+			case errors.Is(err, unix.ESRCH):
+				return false
+			case isDenied(err):
+				*limited, denied = true, true
+			}
+			// ENOENT: a type this kernel lacks (or the task just went).
+			continue
+		}
+		read++
+		if lt, ino, ok := parseNSLink(link); ok && lt == t {
+			out[t] = ino
+		}
+	}
+	return read > 0 || denied
+}
+
+// readThreads records the threads whose namespaces differ from the process's.
+func (s *Scanner) readThreads(r *procReader, job *pidJob, e *procEntry) {
+	names, err := r.readDirNames(r.pathOf(s.procRoot, job.pid, "task"))
+	if err != nil {
+		if isDenied(err) {
+			job.limited = true
+		}
+		return
+	}
+	tids := make([]int, 0, len(names))
+	for _, n := range names {
+		if tid, ok := parsePIDName(n); ok && tid != job.pid {
+			tids = append(tids, tid)
+		}
+	}
+	slices.Sort(tids)
+	for _, tid := range tids {
+		var ns [NumTypes]uint64
+		if !r.readNSLinks(r.pathOf2(s.procRoot, job.pid, "task", tid, "ns"), &ns, &job.limited) {
+			continue
+		}
+		differs := false
+		for t := range ns {
+			if ns[t] != 0 && ns[t] != e.ns[t] {
+				differs = true
+			}
+		}
+		if differs {
+			e.threads = append(e.threads, threadNS{tid: tid, ns: ns})
+		}
+	}
+}
+
+// readFDs classifies the process's open descriptors: nsfs files (a namespace
+// held by an fd) and sockets (whose network namespace may be one no process
+// is in). Descriptors whose link text is unchanged since the last scan keep
+// their classification.
+func (s *Scanner) readFDs(r *procReader, job *pidJob, e *procEntry, dev uint64) {
+	names, err := r.readDirNames(r.pathOf(s.procRoot, job.pid, "fd"))
+	if err != nil {
+		if isDenied(err) {
+			job.limited = true
+		}
+		return
+	}
+	var prev map[int]*fdRef
+	if old := job.old; old != nil && old.proc.StartTime == e.proc.StartTime && len(old.fds) > 0 {
+		prev = make(map[int]*fdRef, len(old.fds))
+		for i := range old.fds {
+			prev[old.fds[i].fd] = &old.fds[i]
+		}
+	}
+	fds := make([]int, 0, len(names))
+	for _, n := range names {
+		if fd, ok := parsePIDName(n); ok || n == "0" {
+			fds = append(fds, fd)
+		}
+	}
+	slices.Sort(fds)
+	pidfd := -1
+	defer func() {
+		if pidfd >= 0 {
+			unix.Close(pidfd)
+		}
+	}()
+	for _, fd := range fds {
+		path := r.pathOf2(s.procRoot, job.pid, "fd", fd, "")
+		link, err := r.readlink(path)
+		if err != nil {
+			if isDenied(err) {
+				job.limited = true
+			}
+			continue
+		}
+		if p := prev[fd]; p != nil && p.link == link {
+			e.fds = append(e.fds, *p)
+			continue
+		}
+		ref := fdRef{fd: fd, link: link}
+		switch {
+		case link == "":
+		case link[0] == '/':
+			// A descriptor opened through an nsfs bind mount shows the mount
+			// path, not "net:[...]": only stat tells. Device files never are.
+			if len(link) > 5 && link[:5] == "/dev/" {
+				break
+			}
+			var st unix.Stat_t
+			if dev != 0 && unix.Stat(path, &st) == nil && st.Dev == dev {
+				if t, ok := nsTypeOfFile(path); ok {
+					ref.kind, ref.t, ref.id = fdNS, t, NSID{Dev: dev, Ino: st.Ino}
+				}
+			}
+		default:
+			if t, ino, ok := parseNSLink(link); ok {
+				ref.kind, ref.t, ref.id = fdNS, t, NSID{Dev: dev, Ino: ino}
+			} else if sino, ok := parseSocketLink(link); ok && dev != 0 {
+				if c, ok := s.sockNS[sino]; ok {
+					ref.kind, ref.t, ref.id = fdSock, NetNS, c.id
+				} else if id, ok := socketNetNS(&pidfd, job.pid, fd); ok {
+					ref.kind, ref.t, ref.id = fdSock, NetNS, id
+					if job.socks == nil {
+						job.socks = map[uint64]NSID{}
+					}
+					job.socks[sino] = id
+				}
+			}
+		}
+		e.fds = append(e.fds, ref)
+	}
+}
+
+// nsTypeOfFile opens an nsfs file and asks its type (NS_GET_NSTYPE).
+func nsTypeOfFile(path string) (NSType, bool) {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOCTTY, 0)
+	if err != nil {
+		return 0, false
+	}
+	defer unix.Close(fd)
+	flag, err := unix.IoctlRetInt(fd, unix.NS_GET_NSTYPE)
+	if err != nil {
+		return 0, false
+	}
+	return TypeFromCloneFlag(uintptr(flag))
+}
+
+// socketNetNS asks the kernel which network namespace the socket fd of pid
+// was created in: pidfd_getfd(2) copies the descriptor, ioctl SIOCGSKNS
+// opens its namespace. *pidfd caches the pidfd across a process's sockets.
+func socketNetNS(pidfd *int, pid, fd int) (NSID, bool) {
+	if *pidfd == -2 {
+		return NSID{}, false
+	}
+	if *pidfd < 0 {
+		pfd, err := unix.PidfdOpen(pid, 0)
+		if err != nil {
+			*pidfd = -2 // do not retry for this process
+			return NSID{}, false
+		}
+		*pidfd = pfd
+	}
+	sk, err := unix.PidfdGetfd(*pidfd, fd, 0)
+	if err != nil {
+		return NSID{}, false
+	}
+	defer unix.Close(sk)
+	nsfd, err := unix.IoctlRetInt(sk, unix.SIOCGSKNS)
+	if err != nil {
+		return NSID{}, false
+	}
+	defer unix.Close(nsfd)
+	var st unix.Stat_t
+	if unix.Fstat(nsfd, &st) != nil {
+		return NSID{}, false
+	}
+	return NSID{Dev: st.Dev, Ino: st.Ino}, true
+}

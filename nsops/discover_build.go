@@ -1,0 +1,410 @@
+package nsops
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// nsAcc accumulates one namespace while a scan assembles the snapshot.
+type nsAcc struct {
+	ns       *Namespace
+	lowest   *Process // lowest member process, nil when no process is in it
+	openPath string   // another path that opens it (thread, fd, bind mount)
+	ownMount string   // an nsfs mount point in our own mount namespace
+	sockPID  int      // a process holding a socket created in it (when no path)
+	sockFD   int
+	unsorted bool
+	resolved bool
+}
+
+func (a *nsAcc) addMember(pid int) {
+	m := a.ns.Members
+	if n := len(m); n > 0 {
+		if m[n-1] == pid {
+			return
+		}
+		if m[n-1] > pid {
+			a.unsorted = true
+		}
+	}
+	a.ns.Members = append(m, pid)
+}
+
+// nsBuilder turns the per-process cache of one scan into namespaces.
+type nsBuilder struct {
+	s           *Scanner
+	dev         uint64
+	snap        *Snapshot
+	r           *procReader
+	accs        map[NSID]*nsAcc
+	order       []*nsAcc
+	nl          *nlConn
+	nsidChanged bool
+}
+
+func newNSBuilder(s *Scanner, dev uint64, snap *Snapshot) *nsBuilder {
+	return &nsBuilder{s: s, dev: dev, snap: snap, r: s.readers[0], accs: make(map[NSID]*nsAcc, len(s.nsInfo)+64)}
+}
+
+func (b *nsBuilder) get(t NSType, id NSID) *nsAcc {
+	a := b.accs[id]
+	if a == nil {
+		a = &nsAcc{ns: &Namespace{ID: id, Type: t, OwnerUID: -1, UID: -1}}
+		b.accs[id] = a
+		b.order = append(b.order, a)
+	}
+	return a
+}
+
+func (b *nsBuilder) id(ino uint64) NSID { return NSID{Dev: b.dev, Ino: ino} }
+
+// addProcesses adds every process's namespaces (lsns's view), then the
+// namespaces of threads that differ, open nsfs descriptors and sockets
+// created in a network namespace other than their process's.
+func (b *nsBuilder) addProcesses(pids []int) {
+	procs, root := b.s.procs, b.s.procRoot
+	for _, pid := range pids {
+		e := procs[pid]
+		if e == nil {
+			continue
+		}
+		for t, ino := range e.ns {
+			if ino == 0 {
+				continue
+			}
+			a := b.get(NSType(t), b.id(ino))
+			a.ns.NProcs++
+			a.addMember(pid)
+			if a.lowest == nil {
+				a.lowest = e.proc
+			}
+		}
+	}
+	for _, pid := range pids {
+		e := procs[pid]
+		if e == nil {
+			continue
+		}
+		for _, th := range e.threads {
+			for t, ino := range th.ns {
+				if ino == 0 || ino == e.ns[t] {
+					continue
+				}
+				a := b.get(NSType(t), b.id(ino))
+				path := b.r.pathOf2(root, pid, "task", th.tid, "ns/"+NSType(t).String())
+				a.ns.Holders = append(a.ns.Holders, Holder{Kind: HeldByThread, PID: pid, TID: th.tid, Path: path})
+				a.addMember(pid)
+				if a.openPath == "" {
+					a.openPath = path
+				}
+			}
+		}
+		for _, f := range e.fds {
+			switch f.kind {
+			case fdNS:
+				a := b.get(f.t, f.id)
+				path := b.r.pathOf2(root, pid, "fd", f.fd, "")
+				a.ns.Holders = append(a.ns.Holders, Holder{Kind: HeldByFD, PID: pid, FD: f.fd, Path: path})
+				if a.openPath == "" {
+					a.openPath = path
+				}
+			case fdSock:
+				if f.id == e.proc.NS[NetNS] {
+					continue // the usual case: a socket in its own process's netns
+				}
+				a := b.get(NetNS, f.id)
+				a.ns.Holders = append(a.ns.Holders, Holder{Kind: HeldBySocket, PID: pid, FD: f.fd,
+					Path: b.r.pathOf2(root, pid, "fd", f.fd, "")})
+				if a.sockPID == 0 {
+					a.sockPID, a.sockFD = pid, f.fd
+				}
+			}
+		}
+	}
+}
+
+// addMounts reads the mountinfo of one process per mount namespace and adds
+// the nsfs bind mounts it lists (ip netns add, unshare --net=FILE). A mount in
+// our own mount namespace opens by its mount point; one in another mount
+// namespace through /proc/<pid>/root.
+func (b *nsBuilder) addMounts() {
+	root := b.s.procRoot
+	selfMnt := uint64(0)
+	if link, err := b.r.readlink(root + "/self/ns/mnt"); err == nil {
+		if _, ino, ok := parseNSLink(link); ok {
+			selfMnt = ino
+		}
+	}
+	n := len(b.order)
+	for i := 0; i < n; i++ {
+		m := b.order[i]
+		if m.ns.Type != MntNS || m.lowest == nil {
+			continue
+		}
+		rep := m.lowest.PID
+		data, err := b.r.readFile(b.r.pathOf(root, rep, "mountinfo"))
+		if err != nil {
+			if isDenied(err) {
+				b.snap.Limited = true
+			}
+			continue
+		}
+		for _, mnt := range parseMountinfoNSFS(data) {
+			a := b.get(mnt.Type, b.id(mnt.Ino))
+			a.ns.Holders = append(a.ns.Holders, Holder{Kind: HeldByBindMount, PID: rep, Path: mnt.MountPoint, MntNS: m.ns.ID.Ino})
+			path := mnt.MountPoint
+			if m.ns.ID.Ino == selfMnt {
+				if !slices.Contains(a.ns.NSFS, mnt.MountPoint) {
+					a.ns.NSFS = append(a.ns.NSFS, mnt.MountPoint)
+				}
+			} else {
+				path = b.r.pathOf(root, rep, "root") + mnt.MountPoint
+			}
+			if m.ns.ID.Ino == selfMnt && a.ownMount == "" {
+				a.ownMount = path
+			}
+			if a.openPath == "" {
+				a.openPath = path
+			}
+		}
+	}
+}
+
+// addNames adds iproute2's names: each file in /run/netns is an nsfs bind
+// mount of a network namespace.
+func (b *nsBuilder) addNames() {
+	if b.dev == 0 {
+		return
+	}
+	names, err := b.r.readDirNames(b.s.netnsDir)
+	if err != nil {
+		return
+	}
+	names = slices.Clone(names)
+	slices.Sort(names)
+	for _, name := range names {
+		var st unix.Stat_t
+		if unix.Stat(b.s.netnsDir+"/"+name, &st) != nil || st.Dev != b.dev {
+			continue
+		}
+		if a := b.accs[NSID{Dev: st.Dev, Ino: st.Ino}]; a != nil {
+			a.ns.Names = append(a.ns.Names, name)
+		}
+	}
+}
+
+// resolveHierarchy asks the kernel for each namespace's owner and parent
+// (ioctls NS_GET_USERNS, NS_GET_PARENT), a user namespace's owner uid and a
+// network namespace's netnsid. Owners and parents no process, fd or mount
+// holds are added as hidden namespaces. Answers are cached while the
+// namespace keeps its lowest member process.
+func (b *nsBuilder) resolveHierarchy() {
+	if b.dev == 0 {
+		return // fixture tree: no kernel objects to ask
+	}
+	defer func() {
+		if b.nl != nil {
+			b.nl.close()
+		}
+	}()
+	if nl, err := openNetlink(); err == nil {
+		b.nl = nl
+		set, err := nl.dumpNSIDs()
+		b.nsidChanged = err != nil || !slices.Equal(set, b.s.nsidSet)
+		b.s.nsidSet = set
+	}
+	n := len(b.order)
+	for i := 0; i < n; i++ {
+		b.resolve(b.order[i], -1)
+	}
+	for id := range b.s.nsInfo {
+		if b.accs[id] == nil {
+			delete(b.s.nsInfo, id)
+		}
+	}
+}
+
+// resolve fills a's owner, parent, owner uid and netnsid. fd, when >= 0, is
+// an open descriptor of the namespace (for hidden ones, the only way in).
+func (b *nsBuilder) resolve(a *nsAcc, fd int) {
+	if a.resolved {
+		return
+	}
+	a.resolved = true
+	t, id := a.ns.Type, a.ns.ID
+	c := b.s.nsInfo[id]
+	valid := c != nil && c.t == t && a.lowest != nil && c.anchorPID == a.lowest.PID && c.anchorStart == a.lowest.StartTime
+	if valid && !(t == NetNS && b.nsidChanged) && b.present(c.owner) && b.present(c.parent) {
+		b.apply(a, c)
+		return
+	}
+	if fd < 0 {
+		fd = b.open(a)
+		if fd < 0 {
+			if valid {
+				b.apply(a, c)
+			}
+			return
+		}
+		defer unix.Close(fd)
+	}
+	info := &nsInfoEntry{t: t, ownerUID: -1}
+	if a.lowest != nil {
+		info.anchorPID, info.anchorStart = a.lowest.PID, a.lowest.StartTime
+	}
+	info.owner = b.related(fd, unix.NS_GET_USERNS, UserNS)
+	if t == PIDNS || t == UserNS {
+		info.parent = b.related(fd, unix.NS_GET_PARENT, t)
+	}
+	if t == UserNS {
+		if uid, err := unix.IoctlGetUint32(fd, unix.NS_GET_OWNER_UID); err == nil {
+			info.ownerUID = int(uid)
+		}
+	}
+	if t == NetNS && b.nl != nil {
+		info.netnsid = b.nl.getNSID(fd)
+	}
+	b.s.nsInfo[id] = info
+	b.apply(a, info)
+}
+
+func (b *nsBuilder) present(id NSID) bool { return id.IsZero() || b.accs[id] != nil }
+
+// related follows one hierarchy ioctl. A namespace it reaches that nothing
+// else holds is added as hidden and resolved through the returned fd. EPERM
+// (the relative is outside our user namespace) leaves it unknown.
+func (b *nsBuilder) related(fd int, req uint, t NSType) NSID {
+	rfd, err := unix.IoctlRetInt(fd, req)
+	if err != nil {
+		return NSID{}
+	}
+	defer unix.Close(rfd)
+	var st unix.Stat_t
+	if unix.Fstat(rfd, &st) != nil {
+		return NSID{}
+	}
+	rid := NSID{Dev: st.Dev, Ino: st.Ino}
+	if b.accs[rid] == nil {
+		h := b.get(t, rid)
+		h.ns.Hidden = true
+		b.resolve(h, rfd)
+	}
+	return rid
+}
+
+// apply copies cached hierarchy facts into the namespace and records it as a
+// child holder of a hidden owner or parent.
+func (b *nsBuilder) apply(a *nsAcc, c *nsInfoEntry) {
+	ns := a.ns
+	ns.Owner, ns.Parent, ns.OwnerUID = c.owner, c.parent, c.ownerUID
+	if ns.Type == NetNS {
+		ns.NetNSID = c.netnsid
+	}
+	if o := b.accs[c.owner]; o != nil && o.ns.Hidden {
+		o.ns.Holders = append(o.ns.Holders, Holder{Kind: HeldByChild, Child: ns.ID})
+	}
+	if p := b.accs[c.parent]; p != nil && p.ns.Hidden && c.parent != c.owner {
+		p.ns.Holders = append(p.ns.Holders, Holder{Kind: HeldByChild, Child: ns.ID})
+	}
+}
+
+// open returns a descriptor of the namespace, or -1.
+func (b *nsBuilder) open(a *nsAcc) int {
+	path := a.openPath
+	if a.ownMount != "" {
+		path = a.ownMount
+	}
+	if a.lowest != nil {
+		path = b.r.pathOf(b.s.procRoot, a.lowest.PID, "ns/"+a.ns.Type.String())
+	}
+	if path != "" {
+		fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOCTTY, 0)
+		if err == nil {
+			return fd
+		}
+	}
+	if a.sockPID != 0 {
+		pidfd, err := unix.PidfdOpen(a.sockPID, 0)
+		if err != nil {
+			return -1
+		}
+		defer unix.Close(pidfd)
+		sk, err := unix.PidfdGetfd(pidfd, a.sockFD, 0)
+		if err != nil {
+			return -1
+		}
+		defer unix.Close(sk)
+		if nsfd, err := unix.IoctlRetInt(sk, unix.SIOCGSKNS); err == nil {
+			return nsfd
+		}
+	}
+	return -1
+}
+
+// finish fills the lsns columns, the path and the holders, and sorts.
+func (b *nsBuilder) finish() {
+	out := make([]*Namespace, 0, len(b.order))
+	for _, a := range b.order {
+		ns := a.ns
+		if a.unsorted {
+			slices.Sort(ns.Members)
+			ns.Members = slices.Compact(ns.Members)
+		}
+		if p := a.lowest; p != nil {
+			ns.PID, ns.PPID, ns.UID, ns.User = p.PID, p.PPID, p.UID, p.User
+			ns.Command = p.Comm
+			if len(p.Cmdline) > 0 {
+				ns.Command = strings.Join(p.Cmdline, " ")
+			}
+			ns.Path = b.r.pathOf(b.s.procRoot, p.PID, "ns/"+ns.Type.String())
+			ns.Holders = append([]Holder{{Kind: HeldByProcess, PID: p.PID, Path: ns.Path}}, ns.Holders...)
+		} else {
+			ns.Path = a.openPath
+			if a.ownMount != "" {
+				ns.Path = a.ownMount
+			}
+			// Like lsns for a namespace without processes: the uid of the
+			// owning user namespace's creator.
+			ns.UID = ns.OwnerUID
+			if ns.Type != UserNS {
+				if o := b.accs[ns.Owner]; o != nil {
+					ns.UID = o.ns.OwnerUID
+				}
+			}
+			if ns.UID >= 0 {
+				ns.User = b.s.userName(ns.UID)
+			}
+		}
+		if ns.Type != NetNS {
+			ns.NetNSID = ""
+		}
+		out = append(out, ns)
+	}
+	slices.SortFunc(out, func(x, y *Namespace) int {
+		if x.Type != y.Type {
+			return int(x.Type) - int(y.Type)
+		}
+		switch {
+		case x.ID.Ino < y.ID.Ino:
+			return -1
+		case x.ID.Ino > y.ID.Ino:
+			return 1
+		}
+		return 0
+	})
+	b.snap.Namespaces = out
+}
+
+// netnsidString renders a netnsid as lsns does.
+func netnsidString(id int32) string {
+	if id == unix.NETNSA_NSID_NOT_ASSIGNED {
+		return "unassigned"
+	}
+	if id < 0 {
+		return ""
+	}
+	return strconv.Itoa(int(id))
+}
