@@ -63,7 +63,7 @@ func readNetDetails(src *detailsSource) (*NetDetails, error) {
 			Name:  a.Name,
 			Index: a.Index,
 			Kind:  l.Type(),
-			State: strings.ToLower(a.OperState.String()),
+			State: operStateName(a.OperState),
 			Up:    a.Flags&net.FlagUp != 0,
 			MTU:   a.MTU,
 		}
@@ -120,4 +120,24 @@ func readNetDetails(src *detailsSource) (*NetDetails, error) {
 		d.Routes = append(d.Routes, rt)
 	}
 	return d, nil
+}
+
+// operStateName names an RFC 2863 operational state the way ip(8) does,
+// in lowercase ("lowerlayerdown", not netlink's "lower-layer-down").
+func operStateName(s netlink.LinkOperState) string {
+	switch s {
+	case netlink.OperNotPresent:
+		return "notpresent"
+	case netlink.OperDown:
+		return "down"
+	case netlink.OperLowerLayerDown:
+		return "lowerlayerdown"
+	case netlink.OperTesting:
+		return "testing"
+	case netlink.OperDormant:
+		return "dormant"
+	case netlink.OperUp:
+		return "up"
+	}
+	return "unknown"
 }

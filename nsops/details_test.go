@@ -1,0 +1,696 @@
+package nsops
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nstui/nstui/internal/testutil"
+	"golang.org/x/sys/unix"
+)
+
+// Real-kernel tests for ReadDetails: each makes namespaces with util-linux,
+// reads them, and compares with what the kernel shows through nsenter, ip
+// and the /proc files themselves. Everything made is removed in cleanup.
+
+func detailsRand(t testing.TB) string {
+	b := make([]byte, 4)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// startDetailsSandbox starts argv and returns the pid of the process that
+// ends up running "sleep" in the new namespaces: argv's own process, or
+// with fork its child (unshare --fork). Both are killed in cleanup.
+func startDetailsSandbox(t testing.TB, fork bool, argv ...string) int {
+	t.Helper()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %v: %v", argv, err)
+	}
+	target := cmd.Process.Pid
+	t.Cleanup(func() {
+		if target != cmd.Process.Pid {
+			_ = unix.Kill(target, unix.SIGKILL) // a pid this test started (through unshare --fork)
+		}
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if fork && target == cmd.Process.Pid {
+			b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", target, target))
+			if f := strings.Fields(string(b)); len(f) > 0 {
+				target, _ = strconv.Atoi(f[0])
+			}
+		}
+		comm, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", target))
+		if err == nil && strings.TrimSpace(string(comm)) == "sleep" && (!fork || target != cmd.Process.Pid) {
+			return target
+		}
+		if time.Now().After(deadline) || (cmd.ProcessState != nil) {
+			t.Fatalf("%v did not reach sleep: %s", argv, stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// detailsNSOf describes the namespace of type typ that pid is in, the way
+// discovery would: identity from the nsfs link, pid and path.
+func detailsNSOf(t testing.TB, pid int, typ NSType) *Namespace {
+	t.Helper()
+	path := fmt.Sprintf("/proc/%d/ns/%s", pid, typ)
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		t.Fatalf("stat %s: %v", path, err)
+	}
+	return &Namespace{ID: NSID{Dev: st.Dev, Ino: st.Ino}, Type: typ, Path: path, PID: pid, Members: []int{pid}}
+}
+
+func detailsNSIDOf(t testing.TB, path string) NSID {
+	t.Helper()
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		t.Fatalf("stat %s: %v", path, err)
+	}
+	return NSID{Dev: st.Dev, Ino: st.Ino}
+}
+
+func detailsRun(t testing.TB, argv ...string) string {
+	t.Helper()
+	out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %v\n%s", argv, err, out)
+	}
+	return string(out)
+}
+
+func detailsRead(t testing.TB, ns *Namespace, pids ...int) *Details {
+	t.Helper()
+	var members []*Process
+	for _, p := range pids {
+		members = append(members, &Process{PID: p})
+	}
+	d, err := ReadDetails(ns, members)
+	if err != nil {
+		t.Fatalf("ReadDetails(%s %d): %v", ns.Type, ns.ID.Ino, err)
+	}
+	if d.Type != ns.Type || d.ID != ns.ID {
+		t.Fatalf("details of %s %v, want %s %v", d.Type, d.ID, ns.Type, ns.ID)
+	}
+	return d
+}
+
+// TestDetailsSandbox reads every type of a sandbox made by one unshare
+// with all eight namespaces, owned by a new user namespace.
+func TestDetailsSandbox(t *testing.T) {
+	testutil.RequireRoot(t)
+	pid := startDetailsSandbox(t, true, "unshare", "--user", "--map-root-user", "--uts", "--net", "--pid",
+		"--kill-child", "--mount-proc", "--time", "--monotonic", "1000", "--boottime", "2000",
+		"--cgroup", "--ipc", "sleep", "60")
+
+	t.Run("user", func(t *testing.T) {
+		d := detailsRead(t, detailsNSOf(t, pid, UserNS), pid)
+		u := d.User
+		for name, got := range map[string][]IDMapping{"uid_map": u.UIDMap, "gid_map": u.GIDMap} {
+			b, err := os.ReadFile(fmt.Sprintf("/proc/%d/%s", pid, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := strings.Fields(string(b))
+			want := fmt.Sprintf("%d %d %d", got[0].Inside, got[0].Outside, got[0].Count)
+			if len(got) != 1 || strings.Join(f, " ") != want {
+				t.Errorf("%s: got %v, kernel shows %q", name, got, b)
+			}
+		}
+		if u.UIDMap[0] != (IDMapping{Inside: 0, Outside: uint32(os.Getuid()), Count: 1}) {
+			t.Errorf("--map-root-user mapping: %v", u.UIDMap)
+		}
+		sg, _ := os.ReadFile(fmt.Sprintf("/proc/%d/setgroups", pid))
+		if u.SetGroups != strings.TrimSpace(string(sg)) || u.SetGroups != "deny" {
+			t.Errorf("setgroups %q, kernel shows %q", u.SetGroups, sg)
+		}
+		if u.OwnerUID != os.Geteuid() {
+			t.Errorf("owner uid %d, want %d", u.OwnerUID, os.Geteuid())
+		}
+		if u.Level != 1 || u.Parent != detailsNSIDOf(t, "/proc/self/ns/user") {
+			t.Errorf("level %d parent %v; want 1 and our user namespace", u.Level, u.Parent)
+		}
+		if d.PID != pid {
+			t.Errorf("read through pid %d, want %d", d.PID, pid)
+		}
+	})
+
+	t.Run("pid", func(t *testing.T) {
+		d := detailsRead(t, detailsNSOf(t, pid, PIDNS), pid)
+		status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var nspid []string
+		sc := bufio.NewScanner(bytes.NewReader(status))
+		for sc.Scan() {
+			if rest, ok := strings.CutPrefix(sc.Text(), "NSpid:"); ok {
+				nspid = strings.Fields(rest)
+			}
+		}
+		if len(nspid) != 2 || nspid[1] != "1" {
+			t.Fatalf("sandbox NSpid %v: want its sleep to be PID 1 inside", nspid)
+		}
+		if d.PIDNS.InitPID != pid {
+			t.Errorf("init pid %d, want %d (NSpid %v)", d.PIDNS.InitPID, pid, nspid)
+		}
+		if d.PIDNS.Level != 1 || d.PIDNS.Parent != detailsNSIDOf(t, "/proc/self/ns/pid") {
+			t.Errorf("level %d parent %v; want 1 and our pid namespace", d.PIDNS.Level, d.PIDNS.Parent)
+		}
+	})
+
+	t.Run("time", func(t *testing.T) {
+		d := detailsRead(t, detailsNSOf(t, pid, TimeNS), pid)
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/timens_offsets", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("monotonic %d %d boottime %d %d", d.Time.Monotonic.Seconds, d.Time.Monotonic.Nanoseconds,
+			d.Time.Boottime.Seconds, d.Time.Boottime.Nanoseconds)
+		if strings.Join(strings.Fields(string(b)), " ") != want {
+			t.Errorf("got %q, kernel shows %q", want, b)
+		}
+		if d.Time.Monotonic.Seconds != 1000 || d.Time.Boottime.Seconds != 2000 {
+			t.Errorf("offsets %+v, unshare was asked for 1000 and 2000", d.Time)
+		}
+	})
+
+	t.Run("uts", func(t *testing.T) {
+		d := detailsRead(t, detailsNSOf(t, pid, UTSNS), pid)
+		p := strconv.Itoa(pid)
+		if want := strings.TrimSpace(detailsRun(t, "nsenter", "-t", p, "-u", "hostname")); d.UTS.Hostname != want {
+			t.Errorf("hostname %q, nsenter shows %q", d.UTS.Hostname, want)
+		}
+		if want := strings.TrimSpace(detailsRun(t, "nsenter", "-t", p, "-u", "domainname")); d.UTS.Domainname != want {
+			t.Errorf("domainname %q, nsenter shows %q", d.UTS.Domainname, want)
+		}
+	})
+
+	t.Run("ipc", func(t *testing.T) {
+		d := detailsRead(t, detailsNSOf(t, pid, IPCNS), pid)
+		if d.IPC.SharedMemory != 0 || d.IPC.MessageQueues != 0 || d.IPC.Semaphores != 0 {
+			t.Errorf("a new ipc namespace has objects: %+v", d.IPC)
+		}
+	})
+
+	t.Run("net", func(t *testing.T) {
+		d := detailsRead(t, detailsNSOf(t, pid, NetNS), pid)
+		if len(d.Net.Interfaces) != 1 || d.Net.Interfaces[0].Name != "lo" || d.Net.Interfaces[0].Up ||
+			d.Net.Interfaces[0].State != "down" || len(d.Net.Routes) != 0 {
+			t.Errorf("a new network namespace has only lo, down, and no routes: %+v", d.Net)
+		}
+	})
+
+	t.Run("cgroup", func(t *testing.T) {
+		d := detailsRead(t, detailsNSOf(t, pid, CgroupNS), pid)
+		inside := detailsRun(t, "nsenter", "-t", strconv.Itoa(pid), "-C", "cat", fmt.Sprintf("/proc/%d/cgroup", pid))
+		outside, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		detailsCheckCgroupViews(t, d.Cgroup, string(outside), inside)
+		for _, h := range d.Cgroup.Hierarchies {
+			// unshare --cgroup makes the creator's cgroups the roots.
+			if h.Inside != "/" || h.Root != h.Outside {
+				t.Errorf("hierarchy %d: inside %q root %q outside %q", h.HierarchyID, h.Inside, h.Root, h.Outside)
+			}
+		}
+	})
+
+	t.Run("mnt", func(t *testing.T) {
+		d := detailsRead(t, detailsNSOf(t, pid, MntNS), pid)
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/mountinfo", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+		if len(d.Mnt.Mounts) != len(lines) {
+			t.Errorf("%d mounts, kernel lists %d", len(d.Mnt.Mounts), len(lines))
+		}
+		// --mount-proc mounted a proc for the new pid namespace on /proc.
+		var procs int
+		for _, m := range d.Mnt.Mounts {
+			if m.Target == "/proc" && m.FSType == "proc" {
+				procs++
+			}
+		}
+		if procs < 2 {
+			t.Errorf("want the host's /proc and the sandbox's on top of it, found %d proc mounts on /proc", procs)
+		}
+	})
+}
+
+// detailsCheckCgroupViews compares the details with /proc/<pid>/cgroup as
+// the host reads it (outside) and as a process inside the cgroup namespace
+// reads it (inside, through nsenter).
+func detailsCheckCgroupViews(t *testing.T, c *CgroupDetails, outside, inside string) {
+	t.Helper()
+	out, err := parseCgroupLines([]byte(outside))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := parseCgroupLines([]byte(inside))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Hierarchies) != len(out) || len(in) != len(out) {
+		t.Fatalf("%d hierarchies, kernel shows %d outside and %d inside", len(c.Hierarchies), len(out), len(in))
+	}
+	for i, h := range c.Hierarchies {
+		if h.HierarchyID != out[i].HierarchyID || h.Outside != out[i].Path || h.Inside != in[i].Path {
+			t.Errorf("hierarchy %d: got %+v, kernel shows outside %q inside %q", h.HierarchyID, h, out[i].Path, in[i].Path)
+		}
+	}
+}
+
+func TestDetailsUTSHostname(t *testing.T) {
+	testutil.RequireRoot(t)
+	host, dom := "box-"+detailsRand(t), "dom-"+detailsRand(t)
+	pid := startDetailsSandbox(t, false, "unshare", "--uts", "sh", "-c",
+		`hostname "$1" && domainname "$2" && exec sleep 60`, "sh", host, dom)
+	d := detailsRead(t, detailsNSOf(t, pid, UTSNS), pid)
+	if d.UTS.Hostname != host || d.UTS.Domainname != dom {
+		t.Errorf("got %+v, the sandbox set %q and %q", d.UTS, host, dom)
+	}
+	if want := strings.TrimSpace(detailsRun(t, "nsenter", "-t", strconv.Itoa(pid), "-u", "hostname")); d.UTS.Hostname != want {
+		t.Errorf("hostname %q, nsenter shows %q", d.UTS.Hostname, want)
+	}
+	if h, _ := os.Hostname(); h == host {
+		t.Errorf("the sandbox's hostname leaked to the host (or was read from it): %q", h)
+	}
+}
+
+func TestDetailsIPCObjects(t *testing.T) {
+	testutil.RequireRoot(t)
+	pid := startDetailsSandbox(t, false, "unshare", "--ipc", "sh", "-c",
+		`ipcmk -M 4096 >/dev/null && ipcmk -M 8192 >/dev/null && ipcmk -Q >/dev/null && ipcmk -S 2 >/dev/null && exec sleep 60`)
+	d := detailsRead(t, detailsNSOf(t, pid, IPCNS), pid)
+	p := strconv.Itoa(pid)
+	for name, got := range map[string]int{"shm": d.IPC.SharedMemory, "msg": d.IPC.MessageQueues, "sem": d.IPC.Semaphores} {
+		out := detailsRun(t, "nsenter", "-t", p, "-i", "cat", "/proc/sysvipc/"+name)
+		if want := countSysvipcEntries([]byte(out)); got != want {
+			t.Errorf("%s: %d, nsenter shows %d", name, got, want)
+		}
+	}
+	if *d.IPC != (IPCDetails{SharedMemory: 2, MessageQueues: 1, Semaphores: 1}) {
+		t.Errorf("got %+v, the sandbox made 2 shm, 1 msg, 1 sem", d.IPC)
+	}
+}
+
+func TestDetailsMountTable(t *testing.T) {
+	testutil.RequireRoot(t)
+	dir := filepath.Join(t.TempDir(), "with space")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src := "nstui-dt-" + detailsRand(t)
+	pid := startDetailsSandbox(t, false, "unshare", "--mount", "sh", "-c",
+		`mount -t tmpfs "$1" "$2" && mkdir "$2/sub" && mount -t tmpfs "$1-sub" "$2/sub" && exec sleep 60`, "sh", src, dir)
+	ns := detailsNSOf(t, pid, MntNS)
+	d := detailsRead(t, ns, pid)
+
+	var top, sub *Mount
+	for i := range d.Mnt.Mounts {
+		m := &d.Mnt.Mounts[i]
+		switch m.Target {
+		case dir:
+			top = m
+		case dir + "/sub":
+			sub = m
+		}
+	}
+	if top == nil || sub == nil {
+		t.Fatalf("mounts on %q not found in %+v", dir, d.Mnt.Mounts)
+	}
+	if top.FSType != "tmpfs" || top.Source != src || sub.Parent != top.ID || top.Propagation != "private" {
+		t.Errorf("top %+v sub %+v", top, sub)
+	}
+	// findmnt (util-linux) reads the same table its own way.
+	var fm struct {
+		Filesystems []struct {
+			ID     int    `json:"id"`
+			Parent int    `json:"parent"`
+			Target string `json:"target"`
+			Source string `json:"source"`
+			FSType string `json:"fstype"`
+		} `json:"filesystems"`
+	}
+	out := detailsRun(t, "findmnt", "--task", strconv.Itoa(pid), "--list", "--json", "-o", "ID,PARENT,TARGET,SOURCE,FSTYPE", "--target", dir)
+	if err := json.Unmarshal([]byte(out), &fm); err != nil || len(fm.Filesystems) == 0 {
+		t.Fatalf("findmnt: %v\n%s", err, out)
+	}
+	if f := fm.Filesystems[0]; f.ID != top.ID || f.Parent != top.Parent || f.Source != top.Source || f.FSType != top.FSType {
+		t.Errorf("findmnt shows %+v, details %+v", f, top)
+	}
+	// The tree puts the sub mount under the top one.
+	depth := map[int]int{}
+	d.Mnt.Walk(func(m *Mount, dp int) bool { depth[m.ID] = dp; return true })
+	if depth[sub.ID] != depth[top.ID]+1 || len(depth) != len(d.Mnt.Mounts) {
+		t.Errorf("tree depths: top %d sub %d, %d of %d mounts visited", depth[top.ID], depth[sub.ID], len(depth), len(d.Mnt.Mounts))
+	}
+	// The host's mount namespace does not have them (unshare made them private).
+	host, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(host, []byte(src)) {
+		t.Errorf("the sandbox's mount %s is visible on the host", src)
+	}
+	// With no member list, the pid in its /proc path is used.
+	if _, err := ReadDetails(&Namespace{ID: ns.ID, Type: MntNS, Path: ns.Path}, nil); err != nil {
+		t.Errorf("through its /proc path: %v", err)
+	}
+}
+
+func TestDetailsNetNamedNS(t *testing.T) {
+	testutil.RequireRoot(t)
+	name := "nstui-dt-" + detailsRand(t)
+	detailsRun(t, "ip", "netns", "add", name)
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
+	for _, c := range [][]string{
+		// No link-local addresses: they appear asynchronously and would race the comparison.
+		{"ip", "netns", "exec", name, "sysctl", "-q", "-w", "net.ipv6.conf.default.addr_gen_mode=1"},
+		{"ip", "-n", name, "link", "add", "v0", "type", "veth", "peer", "name", "v1"},
+		{"ip", "-n", name, "addr", "add", "198.51.100.1/24", "dev", "v0"},
+		{"ip", "-n", name, "addr", "add", "2001:db8::1/64", "dev", "v0", "nodad"},
+		{"ip", "-n", name, "link", "set", "v0", "mtu", "1400", "up"},
+		{"ip", "-n", name, "link", "set", "v1", "up"},
+		{"ip", "-n", name, "link", "set", "lo", "up"},
+		{"ip", "-n", name, "route", "add", "203.0.113.0/24", "via", "198.51.100.254"},
+		{"ip", "-n", name, "route", "add", "203.0.113.77", "dev", "v0"},
+		{"ip", "-n", name, "route", "add", "default", "via", "198.51.100.253"},
+	} {
+		detailsRun(t, c...)
+	}
+	path := "/run/netns/" + name
+	// Held by a bind mount only: no member process, read through the path.
+	d := detailsRead(t, &Namespace{ID: detailsNSIDOf(t, path), Type: NetNS, Path: path, NSFS: []string{path}})
+	if d.PID != 0 || d.Path != path {
+		t.Errorf("read through pid %d path %q, want the bind mount", d.PID, d.Path)
+	}
+
+	var ipAddr []struct {
+		Ifindex   int    `json:"ifindex"`
+		Ifname    string `json:"ifname"`
+		MTU       int    `json:"mtu"`
+		Operstate string `json:"operstate"`
+		Flags     []string
+		Address   string `json:"address"`
+		AddrInfo  []struct {
+			Local     string `json:"local"`
+			Prefixlen int    `json:"prefixlen"`
+		} `json:"addr_info"`
+	}
+	if err := json.Unmarshal([]byte(detailsRun(t, "ip", "-n", name, "-j", "addr")), &ipAddr); err != nil {
+		t.Fatal(err)
+	}
+	if len(ipAddr) != len(d.Net.Interfaces) {
+		t.Fatalf("%d interfaces, ip shows %d", len(d.Net.Interfaces), len(ipAddr))
+	}
+	for _, want := range ipAddr {
+		i := slices.IndexFunc(d.Net.Interfaces, func(f Iface) bool { return f.Name == want.Ifname })
+		if i < 0 {
+			t.Errorf("interface %s missing", want.Ifname)
+			continue
+		}
+		got := d.Net.Interfaces[i]
+		var addrs []string
+		for _, a := range want.AddrInfo {
+			addrs = append(addrs, fmt.Sprintf("%s/%d", a.Local, a.Prefixlen))
+		}
+		if got.Index != want.Ifindex || got.MTU != want.MTU || got.State != strings.ToLower(want.Operstate) ||
+			got.Up != slices.Contains(want.Flags, "UP") || !slices.Equal(got.Addrs, addrs) ||
+			(got.MAC != want.Address && !(got.MAC == "00:00:00:00:00:00" || want.Address == "00:00:00:00:00:00")) {
+			t.Errorf("interface %s: got %+v, ip shows %+v", want.Ifname, got, want)
+		}
+	}
+	v0 := d.Net.Interfaces[slices.IndexFunc(d.Net.Interfaces, func(f Iface) bool { return f.Name == "v0" })]
+	if v0.MTU != 1400 || v0.State != "up" || !slices.Equal(v0.Addrs, []string{"198.51.100.1/24", "2001:db8::1/64"}) {
+		t.Errorf("v0 as configured: %+v", v0)
+	}
+
+	var want []string
+	for _, fam := range []string{"-4", "-6"} {
+		var ipRoute []struct {
+			Dst     string `json:"dst"`
+			Gateway string `json:"gateway"`
+			Dev     string `json:"dev"`
+		}
+		if err := json.Unmarshal([]byte(detailsRun(t, "ip", "-n", name, "-j", fam, "route")), &ipRoute); err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range ipRoute {
+			dst := r.Dst
+			if dst != "default" && !strings.Contains(dst, "/") {
+				dst += map[string]string{"-4": "/32", "-6": "/128"}[fam]
+			}
+			want = append(want, dst+" via "+r.Gateway+" dev "+r.Dev)
+		}
+	}
+	var got []string
+	for _, r := range d.Net.Routes {
+		got = append(got, r.Dst+" via "+r.Gw+" dev "+r.Dev)
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("routes:\n got %q\nwant %q (ip route)", got, want)
+	}
+	if !slices.Contains(got, "default via 198.51.100.253 dev v0") {
+		t.Errorf("default route missing: %q", got)
+	}
+}
+
+func TestDetailsCgroupRootOfSubgroup(t *testing.T) {
+	testutil.RequireRoot(t)
+	mnt := detailsCgroup2Mount(t)
+	name := "nstui-dt-" + detailsRand(t)
+	dir := filepath.Join(mnt, name)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		// The cgroup empties once the killed sleep is reaped; rmdir until then.
+		for i := 0; i < 200; i++ {
+			if err := unix.Rmdir(dir); err == nil || errors.Is(err, unix.ENOENT) {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Errorf("cgroup %s left behind", dir)
+	})
+	pid := startDetailsSandbox(t, false, "sh", "-c",
+		`echo $$ > "$1/cgroup.procs" && exec unshare --cgroup sleep 60`, "sh", dir)
+	ns := detailsNSOf(t, pid, CgroupNS)
+	d := detailsRead(t, ns, pid)
+	if d.Cgroup.Root != "/"+name {
+		t.Errorf("root %q, want /%s (%+v)", d.Cgroup.Root, name, d.Cgroup.Hierarchies)
+	}
+	inside := detailsRun(t, "nsenter", "-t", strconv.Itoa(pid), "-C", "cat", fmt.Sprintf("/proc/%d/cgroup", pid))
+	outside, err := os.ReadFile(fmt.Sprintf("/proc/%d/cgroup", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	detailsCheckCgroupViews(t, d.Cgroup, string(outside), inside)
+
+	// Without a member (held by an fd): our own cgroup is outside the
+	// namespace's root, so the root cannot be told, and a note says why.
+	f, err := os.Open(ns.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	byFD := fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), f.Fd())
+	d2, err := ReadDetails(&Namespace{ID: ns.ID, Type: CgroupNS, Path: byFD}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d2.PID != 0 || d2.Cgroup.Root != "" || len(d2.Notes) == 0 {
+		t.Errorf("fd-only read: pid %d root %q notes %q", d2.PID, d2.Cgroup.Root, d2.Notes)
+	}
+	for _, h := range d2.Cgroup.Hierarchies {
+		if h.HierarchyID == 0 && !strings.HasPrefix(h.Inside, "/..") {
+			t.Errorf("our cgroup seen from inside: %q, want a path above the root", h.Inside)
+		}
+	}
+}
+
+// detailsCgroup2Mount returns where the unified cgroup hierarchy is mounted.
+func detailsCgroup2Mount(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := parseMountinfoTable(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.FSType == "cgroup2" {
+			return m.Target
+		}
+	}
+	t.Fatal("no cgroup2 mount on this machine")
+	return ""
+}
+
+func TestDetailsMemberExited(t *testing.T) {
+	testutil.RequireRoot(t)
+	cmd := exec.Command("unshare", "--uts", "--mount", "sleep", "60")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		if strings.TrimSpace(string(comm)) == "sleep" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("sandbox did not start")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	uts, mnt := detailsNSOf(t, pid, UTSNS), detailsNSOf(t, pid, MntNS)
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	for _, ns := range []*Namespace{uts, mnt} {
+		_, err := ReadDetails(ns, []*Process{{PID: pid}})
+		if !errors.Is(err, ErrMemberExited) {
+			t.Errorf("%s after the member exited: %v, want ErrMemberExited", ns.Type, err)
+		}
+	}
+
+	// A "member" that is in another namespace (a stale snapshot, a reused
+	// pid) is skipped, not read: here our own process, then no source.
+	_, err := ReadDetails(&Namespace{ID: uts.ID, Type: UTSNS}, []*Process{{PID: os.Getpid()}})
+	if !errors.Is(err, ErrMemberExited) {
+		t.Errorf("wrong member: %v, want ErrMemberExited", err)
+	}
+}
+
+func TestDetailsSkipsWrongMember(t *testing.T) {
+	testutil.RequireRoot(t)
+	host := "box-" + detailsRand(t)
+	pid := startDetailsSandbox(t, false, "unshare", "--uts", "sh", "-c", `hostname "$1" && exec sleep 60`, "sh", host)
+	ns := detailsNSOf(t, pid, UTSNS)
+	// Our own pid first (not a member), then the real member.
+	d, err := ReadDetails(ns, []*Process{{PID: os.Getpid()}, nil, {PID: pid}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.PID != pid || d.UTS.Hostname != host {
+		t.Errorf("read through %d: %+v", d.PID, d.UTS)
+	}
+	snap := &Snapshot{Processes: map[int]*Process{pid: {PID: pid}}}
+	if d, err := ReadSnapshotDetails(snap, ns); err != nil || d.UTS.Hostname != host {
+		t.Errorf("through a snapshot: %v %+v", err, d)
+	}
+}
+
+// TestDetailsInitialNamespaces reads our own namespaces and checks the
+// values the initial namespaces must have.
+func TestDetailsInitialNamespaces(t *testing.T) {
+	testutil.RequireRoot(t)
+	self := os.Getpid()
+	for _, typ := range AllTypes() {
+		d := detailsRead(t, detailsNSOf(t, self, typ), self)
+		switch typ {
+		case UserNS:
+			if d.User.Level != 0 || !d.User.Parent.IsZero() {
+				t.Errorf("our user namespace: level %d parent %v", d.User.Level, d.User.Parent)
+			}
+		case PIDNS:
+			if d.PIDNS.Level != 0 {
+				t.Errorf("our pid namespace: level %d", d.PIDNS.Level)
+			}
+		case UTSNS:
+			if h, _ := os.Hostname(); d.UTS.Hostname != h {
+				t.Errorf("hostname %q, os.Hostname %q", d.UTS.Hostname, h)
+			}
+		}
+	}
+}
+
+// TestDetailsNoThreadLeak checks that joining namespaces leaves the
+// calling thread where it was: our own uts namespace still reports our
+// hostname after many reads of a sandbox with another one.
+func TestDetailsNoThreadLeak(t *testing.T) {
+	testutil.RequireRoot(t)
+	host := "box-" + detailsRand(t)
+	pid := startDetailsSandbox(t, false, "unshare", "--uts", "--ipc", "--net", "sh", "-c", `hostname "$1" && exec sleep 60`, "sh", host)
+	mine, _ := os.Hostname()
+	for i := 0; i < 20; i++ {
+		for _, typ := range []NSType{UTSNS, IPCNS, NetNS} {
+			detailsRead(t, detailsNSOf(t, pid, typ), pid)
+		}
+		var u unix.Utsname
+		if err := unix.Uname(&u); err != nil {
+			t.Fatal(err)
+		}
+		if got := unix.ByteSliceToString(u.Nodename[:]); got != mine {
+			t.Fatalf("after %d reads our thread sees hostname %q, want %q", i+1, got, mine)
+		}
+	}
+	// Every thread of this process is still in our network namespace.
+	want := detailsNSIDOf(t, "/proc/self/ns/net")
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range tasks {
+		var st unix.Stat_t
+		if err := unix.Stat("/proc/self/task/"+task.Name()+"/ns/net", &st); err != nil {
+			continue // the thread exited
+		}
+		if (NSID{Dev: st.Dev, Ino: st.Ino}) != want {
+			t.Errorf("thread %s stayed in network namespace %d", task.Name(), st.Ino)
+		}
+	}
+}
+
+// BenchmarkDetailsRead measures ReadDetails per type on a sandbox with all
+// eight namespaces (and, for mnt, its mount table).
+func BenchmarkDetailsRead(b *testing.B) {
+	testutil.RequireRoot(b)
+	pid := startDetailsSandbox(b, true, "unshare", "--user", "--map-root-user", "--uts", "--net", "--pid",
+		"--kill-child", "--mount-proc", "--time", "--cgroup", "--ipc", "sleep", "600")
+	for _, typ := range AllTypes() {
+		ns := detailsNSOf(b, pid, typ)
+		members := []*Process{{PID: pid}}
+		b.Run(typ.String(), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := ReadDetails(ns, members); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
