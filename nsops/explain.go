@@ -17,12 +17,18 @@ type Explanation struct {
 	Isolates  string `json:"isolates"`   // one sentence
 	CloneFlag string `json:"clone_flag"` // "CLONE_NEWNET"
 	ManPage   string `json:"man_page"`   // "network_namespaces(7)"
-	// Create is a shell command that makes one and starts a shell in it.
+	// Create is an unshare(1) command that makes one and starts bash in it.
 	Create string `json:"create"`
-	// Enter joins an existing one by a member pid (PID is a placeholder).
+	// CreateAlt is another common way to make one ("" when none).
+	CreateAlt string `json:"create_alt,omitempty"`
+	// Enter is an nsenter(1) command that joins an existing one through a
+	// member process (PID is a placeholder) and starts bash there.
 	Enter string `json:"enter"`
-	// EnterByPath joins one through a path that holds it.
+	// EnterByPath joins one through a file that holds it (NSFILE is a
+	// placeholder: a bind mount, or /proc/PID/ns/<type>).
 	EnterByPath string `json:"enter_by_path"`
+	// EnterAlt is another common way to join one ("" when none).
+	EnterAlt string `json:"enter_alt,omitempty"`
 	// Notes are one-line facts that surprise people.
 	Notes []string `json:"notes"`
 }
@@ -63,7 +69,7 @@ func Explain(t NSType) Explanation {
 		ManPage:     t.String() + "_namespaces(7)",
 		Create:      "unshare " + opt + " bash",
 		Enter:       "nsenter --target PID " + t.NsenterOption() + " bash",
-		EnterByPath: "nsenter " + t.NsenterOption() + "=/path/to/nsfile bash",
+		EnterByPath: "nsenter " + t.NsenterOption() + "=NSFILE bash",
 	}
 	switch t {
 	case CgroupNS:
@@ -92,13 +98,14 @@ func Explain(t NSType) Explanation {
 			"The new namespace starts with a copy of the creator's mounts.",
 			"unshare(1) makes every mount private by default (--propagation private); otherwise mounts under shared mount points still propagate in and out.",
 			"Each process's view: /proc/PID/mountinfo.",
+			"A namespace with its own /proc (new pid namespace) shows no /proc/self to a process that enters only the mount namespace: enter both (nsenter -t PID -m -p).",
 		}
 	case NetNS:
 		e.Title = "Network namespace"
 		e.Isolates = "Network devices, IPv4/IPv6 stacks, routing tables, firewall rules, ports and sockets, /proc/net, /sys/class/net and abstract unix sockets."
 		e.ManPage = "network_namespaces(7)"
-		e.Create = "ip netns add NAME   (or: unshare --net bash)"
-		e.EnterByPath = "nsenter --net=/run/netns/NAME bash   (or: ip netns exec NAME bash)"
+		e.CreateAlt = "ip netns add NAME   (kept by a bind mount on /run/netns/NAME)"
+		e.EnterAlt = "ip netns exec NAME bash   (same as nsenter --net=/run/netns/NAME bash)"
 		e.Notes = []string{
 			"A new one has only the loopback device lo, and it is down: ip link set lo up.",
 			"Connect two with a veth pair: ip link add veth0 type veth peer name veth1 netns NAME.",
@@ -119,8 +126,9 @@ func Explain(t NSType) Explanation {
 	case TimeNS:
 		e.Title = "Time namespace"
 		e.Isolates = "The offsets of CLOCK_MONOTONIC and CLOCK_BOOTTIME (uptime), not the wall clock (CLOCK_REALTIME)."
-		e.Create = "unshare --time --boottime 86400 bash   (then: uptime shows one more day)"
+		e.Create = "unshare --time --boottime 86400 bash"
 		e.Notes = []string{
+			"With --boottime 86400, uptime inside shows one day more than outside.",
 			"unshare(CLONE_NEWTIME) does not move the caller: its children (or the program it execs) join, as /proc/PID/ns/time_for_children shows.",
 			"The offsets (/proc/PID/timens_offsets) can be written only before the first process joins.",
 			"Added in Linux 5.6.",
@@ -178,14 +186,13 @@ func (e Explanation) String() string {
 	if e.Isolates != "" {
 		fmt.Fprintf(&b, "Isolates: %s\n", e.Isolates)
 	}
-	if e.Create != "" {
-		fmt.Fprintf(&b, "Create:   %s\n", e.Create)
-	}
-	if e.Enter != "" {
-		fmt.Fprintf(&b, "Enter:    %s\n", e.Enter)
-	}
-	if e.EnterByPath != "" {
-		fmt.Fprintf(&b, "          %s\n", e.EnterByPath)
+	for _, row := range []struct{ label, text string }{
+		{"Create:", e.Create}, {"", e.CreateAlt},
+		{"Enter:", e.Enter}, {"", e.EnterByPath}, {"", e.EnterAlt},
+	} {
+		if row.text != "" {
+			fmt.Fprintf(&b, "%-9s %s\n", row.label, row.text)
+		}
 	}
 	for _, n := range e.Notes {
 		fmt.Fprintf(&b, "- %s\n", n)
