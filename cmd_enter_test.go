@@ -15,6 +15,7 @@ import (
 
 	"github.com/nstui/nstui/internal/testutil"
 	"github.com/nstui/nstui/nsops"
+	"golang.org/x/sys/unix"
 )
 
 // enterTarget is a process tree a test started to have namespaces to enter.
@@ -265,7 +266,7 @@ func TestEnterNamespaceFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := fmt.Sprintf("net:[%d]\n", st.Ino)
-	for _, args := range [][]string{{"-t", path}, {"--net=" + path}} {
+	for _, args := range [][]string{{"-t", path}, {"--net=" + path}, {"-t", fmt.Sprintf("net:%d", st.Ino)}} {
 		args = append([]string{"enter"}, args...)
 		out, errOut, code := runEnter(t, nil, append(args, "--", "readlink", "/proc/self/ns/net")...)
 		if code != 0 || out != want {
@@ -290,9 +291,46 @@ func TestEnterNamespaceFiles(t *testing.T) {
 	maker.cmd.Wait()
 	fdPath := fmt.Sprintf("/proc/%d/fd/3", holder.Process.Pid)
 	want = readlink(t, fdPath) + "\n"
-	out, errOut, code := runEnter(t, nil, "enter", "-t", fdPath, "--", "readlink", "/proc/self/ns/net")
+	ref := strings.NewReplacer("[", "", "]", "").Replace(strings.TrimSpace(want)) // net:INODE
+	for _, target := range []string{fdPath, ref} {
+		out, errOut, code := runEnter(t, nil, "enter", "-t", target, "--", "readlink", "/proc/self/ns/net")
+		if code != 0 || out != want {
+			t.Errorf("fd-held netns via %s: got %q (exit %d, %q), want %q", target, out, code, errOut, want)
+		}
+	}
+}
+
+func TestEnterDiscoveredHiddenUserNamespace(t *testing.T) {
+	testutil.RequireRoot(t)
+	// The outer user namespace has no process, fd or mount: only its child
+	// user namespace (where sleep runs) keeps it, so discovery finds it
+	// through the hierarchy and enter reaches it with NS_GET_PARENT.
+	tg := startEnterTarget(t, "sleep", 1, "unshare", "--user", "--map-root-user",
+		"unshare", "--user", "--map-root-user", "sleep", "1000")
+	f, err := os.Open(fmt.Sprintf("/proc/%d/ns/user", tg.pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pfd, err := unix.IoctlRetInt(int(f.Fd()), unix.NS_GET_PARENT)
+	if err != nil {
+		t.Fatalf("ioctl(NS_GET_PARENT): %v", err)
+	}
+	var st unix.Stat_t
+	err = unix.Fstat(pfd, &st)
+	unix.Close(pfd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("user:[%d]\n", st.Ino)
+	out, errOut, code := runEnter(t, nil, "enter", "-t", fmt.Sprintf("user:%d", st.Ino), "--", "readlink", "/proc/self/ns/user")
 	if code != 0 || out != want {
-		t.Errorf("fd-held netns: got %q (exit %d, %q), want %q", out, code, errOut, want)
+		t.Fatalf("hidden parent user ns: got %q (exit %d, %q), want %q", out, code, errOut, want)
+	}
+	// A namespace that does not exist is one clear line.
+	_, errOut, code = runEnter(t, nil, "enter", "-t", "net:1", "--", "true")
+	if code == 0 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "not found") {
+		t.Fatalf("net:1: exit %d, %q", code, errOut)
 	}
 }
 

@@ -32,7 +32,7 @@ func (s EnterSpec) Equivalent() string {
 		targetType = s.TargetNS.Type
 		target = "/proc/PID/fd/FD" // reachable only through a holder
 		if s.Snapshot != nil {
-			if ns := findNS(s.Snapshot, s.TargetNS); ns != nil && ns.Path != "" {
+			if ns := s.Snapshot.Find(s.TargetNS.Type, s.TargetNS.Ino); ns != nil && ns.Path != "" {
 				target = ns.Path
 			}
 		}

@@ -381,17 +381,8 @@ func (s EnterSpec) openDiscovered() (*os.File, error) {
 	return openByRef(snap, s.TargetNS, 0)
 }
 
-func findNS(snap *Snapshot, ref NSRef) *Namespace {
-	for _, ns := range snap.Namespaces {
-		if ns.Type == ref.Type && ns.ID.Ino == ref.Ino {
-			return ns
-		}
-	}
-	return nil
-}
-
 func openByRef(snap *Snapshot, ref NSRef, depth int) (*os.File, error) {
-	ns := findNS(snap, ref)
+	ns := snap.Find(ref.Type, ref.Ino)
 	if ns == nil {
 		return nil, fmt.Errorf("namespace %s not found: it is gone, or run as root to see it (nstui ls)", ref)
 	}
@@ -413,7 +404,7 @@ func openByRef(snap *Snapshot, ref NSRef, depth int) (*os.File, error) {
 		if h.Kind != HeldByChild || h.Child.IsZero() {
 			continue
 		}
-		child := findNSByID(snap, h.Child)
+		child := snap.ByID(h.Child)
 		if child == nil {
 			continue
 		}
@@ -449,15 +440,6 @@ func openByRef(snap *Snapshot, ref NSRef, depth int) (*os.File, error) {
 		lastErr = errors.New("nothing that holds it can be opened")
 	}
 	return nil, fmt.Errorf("open namespace %s: %w", ref, lastErr)
-}
-
-func findNSByID(snap *Snapshot, id NSID) *Namespace {
-	for _, ns := range snap.Namespaces {
-		if ns.ID.Ino == id.Ino && (id.Dev == 0 || ns.ID.Dev == 0 || ns.ID.Dev == id.Dev) {
-			return ns
-		}
-	}
-	return nil
 }
 
 func checkRef(f *os.File, t NSType, ref NSRef) error {

@@ -1,9 +1,13 @@
 package nsops
 
-import "errors"
+import "fmt"
 
 // scanForEnter takes a discovery snapshot to resolve a TYPE:INODE target when
 // the caller did not pass one.
 func scanForEnter() (*Snapshot, error) {
-	return nil, errors.New("entering TYPE:INODE needs a discovery snapshot (EnterSpec.Snapshot)")
+	snap, err := NewScanner().Scan()
+	if err != nil {
+		return nil, fmt.Errorf("scan namespaces: %w", err)
+	}
+	return snap, nil
 }
