@@ -1,8 +1,43 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"errors"
+	"fmt"
+	"os"
 
-// runTUI opens the interactive explorer. Until the TUI lands it prints help.
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/term"
+	"github.com/spf13/cobra"
+
+	"github.com/nstui/nstui/nsops"
+	"github.com/nstui/nstui/tui"
+)
+
+// runTUI opens the interactive explorer on the real kernel.
 func runTUI(cmd *cobra.Command, _ []string) error {
-	return cmd.Help()
+	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
+		return errors.New("the interactive UI needs a terminal on stdin and stdout (for plain output use 'nstui ls')")
+	}
+	src := &liveSource{scanner: nsops.NewScanner()}
+	m := tui.New(src, tui.WithNoColor(os.Getenv("NO_COLOR") != ""))
+	p := tea.NewProgram(m, tea.WithContext(cmd.Context()))
+	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) {
+		return fmt.Errorf("run the terminal UI: %w", err)
+	}
+	return nil
+}
+
+// liveSource is the explorer's view of the real kernel: nsops discovery
+// (one Scanner, whose cache makes refreshes cheap) and per-type details.
+// The TUI calls Scan from one command at a time, as the Scanner requires.
+type liveSource struct {
+	scanner *nsops.Scanner
+}
+
+// Scan implements tui.Source.
+func (s *liveSource) Scan() (*nsops.Snapshot, error) { return s.scanner.Scan() }
+
+// Details implements tui.Source.
+func (s *liveSource) Details(snap *nsops.Snapshot, ns *nsops.Namespace) (*nsops.Details, error) {
+	return nsops.ReadSnapshotDetails(snap, ns)
 }

@@ -16,7 +16,6 @@ type lineKind int
 
 const (
 	lkText    lineKind = iota
-	lkTitle            // the panel's first line
 	lkSection          // a section heading
 	lkField            // "key  value", split at split
 	lkColHead          // column headings of a table
@@ -61,13 +60,12 @@ type detailsEntry struct {
 
 // detailInput is everything the panel's lines depend on.
 type detailInput struct {
-	snap    *nsops.Snapshot
-	ns      *nsops.Namespace // for targetNS; nil when unknown
-	gone    bool
-	entry   *detailsEntry
-	explain string
-	width   int
-	name    string
+	snap  *nsops.Snapshot
+	ns    *nsops.Namespace // for targetNS; nil when unknown
+	gone  bool
+	entry *detailsEntry
+	width int
+	name  string
 }
 
 const fieldKeyWidth = 11
@@ -84,11 +82,10 @@ func nsLines(in detailInput) []dline {
 	if ns == nil {
 		return []dline{{text: "nothing selected", kind: lkDim}}
 	}
-	title := fmt.Sprintf("%s namespace %d", ns.Type, ns.ID.Ino)
+	var out []dline
 	if in.gone {
-		title += "  (gone)"
+		out = append(out, dline{text: " this namespace has just vanished", kind: lkError})
 	}
-	out := []dline{{text: title, kind: lkTitle}}
 	out = append(out, field("held by", holdersText(ns)))
 	if in.name != "" {
 		out = append(out, field("name", in.name))
@@ -127,11 +124,49 @@ func nsLines(in detailInput) []dline {
 		out = append(out, detailsLines(e.det, in.width)...)
 	}
 
-	if in.explain != "" {
-		out = append(out, dline{}, dline{text: "ABOUT " + strings.ToUpper(ns.Type.String()) + " NAMESPACES", kind: lkSection})
-		for _, l := range wrap(in.explain, max(in.width-2, 10)) {
-			out = append(out, dline{text: " " + l})
+	return append(out, explainLines(ns, in.width)...)
+}
+
+// explainLines is the learner's text for the namespace's type, with the
+// command that enters this very namespace.
+func explainLines(ns *nsops.Namespace, width int) []dline {
+	ex := nsops.Explain(ns.Type)
+	out := []dline{{}, {text: strings.ToUpper(ex.Title), kind: lkSection}}
+	out = append(out, wrappedField("isolates", ex.Isolates, width)...)
+	out = append(out, wrappedField("clone flag", ex.CloneFlag+"  (man "+ex.ManPage+")", width)...)
+	out = append(out, wrappedField("create", ex.Create, width)...)
+	out = append(out, wrappedField("enter", ex.Enter, width)...)
+	if ex.EnterByPath != "" {
+		out = append(out, wrappedField("", ex.EnterByPath, width)...)
+	}
+	if c := ex.EnterCommand(ns); c != "" {
+		out = append(out, wrappedField("this one", c, width)...)
+	}
+	for _, n := range ex.Notes {
+		for i, l := range wrap(n, max(width-4, 10)) {
+			lead := "   "
+			if i == 0 {
+				lead = " • "
+			}
+			out = append(out, dline{text: lead + l, kind: lkDim})
 		}
+	}
+	return out
+}
+
+// wrappedField is a field whose value wraps under itself.
+func wrappedField(k, v string, width int) []dline {
+	if v == "" {
+		return nil
+	}
+	lines := wrap(v, max(width-fieldKeyWidth-3, 10))
+	out := make([]dline, 0, len(lines))
+	for i, l := range lines {
+		key := k
+		if i > 0 {
+			key = ""
+		}
+		out = append(out, field(key, l))
 	}
 	return out
 }
@@ -236,10 +271,9 @@ func memberLine(pid int, snap *nsops.Snapshot, prefix string) dline {
 func procLines(snap *nsops.Snapshot, pid int) []dline {
 	p := snap.Processes[pid]
 	if p == nil {
-		return []dline{{text: fmt.Sprintf("process %d", pid), kind: lkTitle}, {text: " the process has exited", kind: lkDim}}
+		return []dline{{text: " the process has exited", kind: lkDim}}
 	}
-	out := []dline{{text: fmt.Sprintf("process %d", pid), kind: lkTitle}}
-	out = append(out, field("command", p.Command()))
+	out := []dline{field("command", p.Command())}
 	user := p.User
 	if user == "" {
 		user = "?"
@@ -260,24 +294,20 @@ func procLines(snap *nsops.Snapshot, pid int) []dline {
 		out = append(out, field("cgroup", p.Cgroup))
 	}
 	out = append(out, dline{}, dline{text: "NAMESPACES", kind: lkSection})
-	out = append(out, dline{text: fmt.Sprintf(" %-7s %-11s %s", "TYPE", "NS", "VS PID 1"), kind: lkColHead})
-	init := snap.Processes[1]
+	out = append(out, dline{text: fmt.Sprintf(" %-7s %-11s %s", "TYPE", "NS", "VS INIT"), kind: lkColHead})
 	for _, t := range nsops.AllTypes() {
 		id := p.NS[t]
 		ino := "?"
 		if !id.IsZero() {
 			ino = strconv.FormatUint(id.Ino, 10)
 		}
-		note, own := "unknown", false
-		switch {
-		case id.IsZero():
-			note = "unreadable"
-		case init == nil || init.NS[t].IsZero():
-			note = "PID 1 unreadable"
-		case init.NS[t] == id:
-			note = "shared with PID 1"
-		default:
-			note, own = "own", true
+		note, own := "unreadable", false
+		if ref := refProcess(snap, t); !id.IsZero() && ref != nil {
+			if ref.NS[t] == id {
+				note = "shared with PID " + strconv.Itoa(ref.PID)
+			} else {
+				note, own = "own", true
+			}
 		}
 		head := fmt.Sprintf(" %-7s %-11s ", t, ino)
 		out = append(out, dline{text: head + note, kind: lkNSLink, split: len(head), own: own, ns: id})
@@ -425,4 +455,21 @@ func mntLines(m *nsops.MntDetails, width int) []dline {
 	}
 	_ = width
 	return out
+}
+
+// refProcess is what "shared" compares against: PID 1 when its namespace of
+// type t could be read, else the lowest pid whose namespace could (when
+// PID 1 is hidden from us, as in some sandboxes, that is kthreadd, which
+// lives in the initial namespaces).
+func refProcess(snap *nsops.Snapshot, t nsops.NSType) *nsops.Process {
+	if p := snap.Processes[1]; p != nil && !p.NS[t].IsZero() {
+		return p
+	}
+	var best *nsops.Process
+	for _, p := range snap.Processes {
+		if !p.NS[t].IsZero() && (best == nil || p.PID < best.PID) {
+			best = p
+		}
+	}
+	return best
 }

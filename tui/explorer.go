@@ -47,7 +47,6 @@ type explorer struct {
 	hostnames map[nsops.NSID]string
 	hostReq   map[nsops.NSID]bool
 	details   map[nsops.NSID]*detailsEntry
-	explain   map[nsops.NSType]string
 
 	view      viewMode
 	filter    string
@@ -67,7 +66,7 @@ type explorer struct {
 	doffset int
 	seq     int
 
-	list, detail rect
+	area, list, detail rect
 }
 
 func newExplorer(src Source, keys KeyMap) *explorer {
@@ -79,19 +78,23 @@ func newExplorer(src Source, keys KeyMap) *explorer {
 		hostnames: map[nsops.NSID]string{},
 		hostReq:   map[nsops.NSID]bool{},
 		details:   map[nsops.NSID]*detailsEntry{},
-		explain:   map[nsops.NSType]string{},
 	}
 }
 
 // setSize lays the two panels out in the region given: side by side when
 // there is room for both, else stacked.
 func (e *explorer) setSize(x, y, w, h int) {
+	e.area = rect{x, y, w, h}
 	if w >= 110 {
 		lw := w * 11 / 20
 		e.list = rect{x, y, lw, h}
 		e.detail = rect{x + lw, y, w - lw, h}
 	} else {
-		lh := h / 2
+		// Stacked: the panel with focus gets the larger share.
+		lh := h * 2 / 5
+		if e.focus == focusList {
+			lh = h - lh
+		}
 		e.list = rect{x, y, w, lh}
 		e.detail = rect{x, y + lh, w, h - lh}
 	}
@@ -172,7 +175,9 @@ func (e *explorer) rebuildRows() {
 		e.treeW = max(e.treeW, len([]rune(r.prefix))+len(strconv.FormatUint(r.ns.ID.Ino, 10)))
 		e.nameW = max(e.nameW, len([]rune(r.name)))
 	}
-	e.nameW = min(e.nameW, 24)
+	if e.nameW > 0 {
+		e.nameW = min(max(e.nameW, 4), 24)
+	}
 	if i := e.rowIndex(e.selected); i >= 0 {
 		e.cursor = i
 	}
@@ -261,12 +266,6 @@ func (e *explorer) rebuildLines() {
 		if ns != nil {
 			in.gone = e.ghosts[ns.ID] != nil
 			in.name = nsName(ns, e.snap, e.hostnames)
-			ex, ok := e.explain[ns.Type]
-			if !ok {
-				ex = e.src.Explain(ns.Type)
-				e.explain[ns.Type] = ex
-			}
-			in.explain = ex
 		}
 		e.lines = nsLines(in)
 	}
@@ -289,9 +288,9 @@ func (e *explorer) loadDetails(id nsops.NSID) tea.Cmd {
 		return nil
 	}
 	ent.loading = true
-	src := e.src
+	src, snap := e.src, e.snap
 	return func() tea.Msg {
-		d, err := src.Details(ns)
+		d, err := src.Details(snap, ns)
 		return detailsMsg{id: id, det: d, err: err}
 	}
 }
@@ -309,11 +308,11 @@ func (e *explorer) hostnamesCmd() tea.Cmd {
 	if len(todo) == 0 {
 		return nil
 	}
-	src := e.src
+	src, snap := e.src, e.snap
 	return func() tea.Msg {
 		out := make(hostnamesMsg, len(todo))
 		for _, ns := range todo {
-			if d, err := src.Details(ns); err == nil && d.UTS != nil {
+			if d, err := src.Details(snap, ns); err == nil && d.UTS != nil {
 				out[ns.ID] = d.UTS.Hostname
 			}
 		}
@@ -397,9 +396,9 @@ func (e *explorer) key(msg tea.KeyPressMsg) tea.Cmd {
 		return e.syncSelection()
 	case key.Matches(msg, k.NextPane, k.PrevPane):
 		if e.focus == focusList {
-			e.focus = focusDetail
+			e.setFocus(focusDetail)
 		} else {
-			e.focus = focusList
+			e.setFocus(focusList)
 		}
 		return nil
 	}
@@ -421,7 +420,7 @@ func (e *explorer) key(msg tea.KeyPressMsg) tea.Cmd {
 		return e.moveList(len(e.rows))
 	case key.Matches(msg, k.Open):
 		if len(e.rows) > 0 {
-			e.focus = focusDetail
+			e.setFocus(focusDetail)
 			if e.tgt.kind != targetNS || e.tgt.ns != e.selected {
 				e.showTarget(target{kind: targetNS, ns: e.selected}, false)
 			}
@@ -437,6 +436,18 @@ func (e *explorer) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// setFocus moves the focus and, in the stacked layout, gives the focused
+// panel the larger share.
+func (e *explorer) setFocus(f focusArea) {
+	if e.focus == f {
+		return
+	}
+	e.focus = f
+	if e.area.w > 0 {
+		e.setSize(e.area.x, e.area.y, e.area.w, e.area.h)
+	}
 }
 
 func (e *explorer) moveList(d int) tea.Cmd {
@@ -477,7 +488,7 @@ func (e *explorer) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 			}
 			return nil
 		}
-		e.focus = focusList
+		e.setFocus(focusList)
 	}
 	return nil
 }
@@ -570,14 +581,14 @@ func (e *explorer) click(m tea.Mouse) tea.Cmd {
 	}
 	switch {
 	case e.list.contains(m.X, m.Y):
-		e.focus = focusList
+		e.setFocus(focusList)
 		row := m.Y - e.list.y - 2 + e.offset
 		if m.Y-e.list.y >= 2 && row >= 0 && row < len(e.rows) {
 			e.cursor = row
 			return e.syncSelection()
 		}
 	case e.detail.contains(m.X, m.Y):
-		e.focus = focusDetail
+		e.setFocus(focusDetail)
 		line := m.Y - e.detail.y - 1 + e.doffset
 		if m.Y-e.detail.y >= 1 && line >= 0 && line < len(e.lines) {
 			e.dcursor = line

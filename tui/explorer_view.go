@@ -141,7 +141,11 @@ func (e *explorer) detailTitle() string {
 		return fmt.Sprintf("Process %d", e.tgt.pid)
 	}
 	if ns := e.byID[e.tgt.ns]; ns != nil {
-		return fmt.Sprintf("%s %d", ns.Type, ns.ID.Ino)
+		t := fmt.Sprintf("%s namespace %d", ns.Type, ns.ID.Ino)
+		if e.ghosts[ns.ID] != nil {
+			t += " (gone)"
+		}
+		return t
 	}
 	return "Details"
 }
@@ -166,8 +170,6 @@ func (e *explorer) detailBody(st *Styles) []string {
 func styleLine(st *Styles, l dline, w int) string {
 	text := fit(l.text, w)
 	switch l.kind {
-	case lkTitle:
-		return st.TitleFoc.Render(text)
 	case lkSection:
 		return st.Section.Render(text)
 	case lkColHead:

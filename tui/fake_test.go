@@ -33,7 +33,7 @@ func (f *fakeSource) set(s *nsops.Snapshot) {
 	f.snap = s
 }
 
-func (f *fakeSource) Details(ns *nsops.Namespace) (*nsops.Details, error) {
+func (f *fakeSource) Details(_ *nsops.Snapshot, ns *nsops.Namespace) (*nsops.Details, error) {
 	f.mu.Lock()
 	f.details++
 	f.mu.Unlock()
@@ -72,10 +72,6 @@ func (f *fakeSource) Details(ns *nsops.Namespace) (*nsops.Details, error) {
 		d.IPC = &nsops.IPCDetails{}
 	}
 	return d, nil
-}
-
-func (f *fakeSource) Explain(t nsops.NSType) string {
-	return fmt.Sprintf("A %s namespace isolates what its name says (clone flag %#x).\n\nCreate one: unshare %s sh\nEnter one: nsenter %s -t PID", t, t.CloneFlag(), t.UnshareOption(), t.NsenterOption())
 }
 
 // snapBuilder assembles a consistent snapshot: processes with their

@@ -274,8 +274,8 @@ func (m *Model) footerView() string {
 	e := m.explorer
 	if e.filtering {
 		left := st.FilterBar.Render("/"+e.filter) + st.Selected.Render(" ")
-		left += st.Dim.Render(fmt.Sprintf("  %d match", len(e.rows)))
-		right := m.help.ShortHelpView(filterKeys(m.keys).ShortHelp())
+		left += st.Dim.Render("  " + plural(len(e.rows), "match", "matches"))
+		right := m.help.ShortHelpView(filterKeys(m.keys).ShortHelp()[:2])
 		gap := m.width - ansiWidth(left) - ansiWidth(right)
 		if gap < 1 {
 			return fitStyled(left, m.width)

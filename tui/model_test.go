@@ -1,13 +1,10 @@
 package tui
 
 import (
-	"strings"
 	"testing"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/exp/golden"
 )
 
 // driver runs a Model synchronously: every command is executed in place
@@ -97,27 +94,4 @@ func keyMsg(k string) tea.KeyPressMsg {
 	}
 	r := []rune(k)
 	return tea.KeyPressMsg{Code: r[0], Text: k}
-}
-
-func TestTUIScreensDump(t *testing.T) {
-	for _, sz := range [][2]int{{80, 24}, {120, 36}, {40, 10}} {
-		d := newDriver(t, sz[0], sz[1])
-		t.Logf("\n%s", d.screen())
-	}
-	d := newDriver(t, 120, 36)
-	d.keys("/")
-	d.typeText("box")
-	d.keys("enter", "enter")
-	t.Logf("\n%s", d.screen())
-	d.keys("enter")
-	t.Logf("\n%s", d.screen())
-	d.keys("esc", "esc", "esc", "v")
-	t.Logf("\n%s", d.screen())
-	d.keys("v")
-	t.Logf("\n%s", d.screen())
-	d.keys("?")
-	t.Logf("\n%s", d.screen())
-	_ = golden.RequireEqual[string]
-	_ = strings.Contains
-	_ = time.Second
 }

@@ -14,12 +14,9 @@ import (
 type Source interface {
 	// Scan returns a fresh immutable snapshot of every namespace and process.
 	Scan() (*nsops.Snapshot, error)
-	// Details reads the per-type details of one namespace (read from inside
-	// it where the kernel requires that).
-	Details(ns *nsops.Namespace) (*nsops.Details, error)
-	// Explain returns the learner's text for a namespace type: what it
-	// isolates, its clone flag, how to create and enter one by hand.
-	Explain(t nsops.NSType) string
+	// Details reads the per-type details of one namespace of snap (read
+	// from inside it where the kernel requires that), through its members.
+	Details(snap *nsops.Snapshot, ns *nsops.Namespace) (*nsops.Details, error)
 }
 
 // Messages. Each carries what it answers so a late reply for an old
