@@ -190,11 +190,7 @@ func ReadSnapshotDetails(snap *Snapshot, ns *Namespace) (*Details, error) {
 	}
 	var members []*Process
 	if snap != nil {
-		for _, pid := range ns.Members {
-			if p := snap.Processes[pid]; p != nil {
-				members = append(members, p)
-			}
-		}
+		members = snap.Members(ns)
 	}
 	return ReadDetails(ns, members)
 }

@@ -694,3 +694,62 @@ func BenchmarkDetailsRead(b *testing.B) {
 		})
 	}
 }
+
+// TestDetailsFromScan reads the details of every namespace a real
+// discovery scan finds, through the snapshot, and checks the sandbox's and
+// the named netns's values in particular.
+func TestDetailsFromScan(t *testing.T) {
+	testutil.RequireRoot(t)
+	host := "box-" + detailsRand(t)
+	pid := startDetailsSandbox(t, true, "unshare", "--user", "--map-root-user", "--uts", "--pid", "--kill-child",
+		"--mount-proc", "--time", "--boottime", "77", "sh", "-c", `hostname "$1" && exec sleep 60`, "sh", host)
+	name := "nstui-dt-" + detailsRand(t)
+	detailsRun(t, "ip", "netns", "add", name)
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
+
+	snap, err := NewScanner().Scan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, gone, noSource := 0, 0, 0
+	for _, ns := range snap.Namespaces {
+		d, err := ReadSnapshotDetails(snap, ns)
+		switch {
+		case errors.Is(err, ErrMemberExited):
+			gone++ // other tests' processes come and go
+			continue
+		case errors.Is(err, ErrNoDetailsSource):
+			noSource++ // hidden namespaces, or mnt/time held without a process
+			continue
+		case err != nil:
+			t.Errorf("%s %d (path %q, members %v): %v", ns.Type, ns.ID.Ino, ns.Path, ns.Members, err)
+			continue
+		}
+		read++
+		switch {
+		case ns.ID == detailsNSOf(t, pid, UTSNS).ID:
+			if d.UTS.Hostname != host {
+				t.Errorf("sandbox hostname %q, want %q", d.UTS.Hostname, host)
+			}
+		case ns.ID == detailsNSOf(t, pid, TimeNS).ID:
+			if d.Time.Boottime.Seconds != 77 {
+				t.Errorf("sandbox boottime offset %+v, want 77 s", d.Time.Boottime)
+			}
+		case ns.ID == detailsNSOf(t, pid, PIDNS).ID:
+			if d.PIDNS.InitPID != pid || d.PIDNS.Level != 1 {
+				t.Errorf("sandbox pid namespace: %+v, want init %d at level 1", d.PIDNS, pid)
+			}
+		case ns.Type == NetNS && slices.Contains(ns.Names, name):
+			if len(d.Net.Interfaces) != 1 || d.Net.Interfaces[0].Name != "lo" {
+				t.Errorf("named netns %s: %+v", name, d.Net)
+			}
+		}
+	}
+	t.Logf("%d namespaces: %d read, %d gone mid-read, %d with nothing to read through", len(snap.Namespaces), read, gone, noSource)
+	if read == 0 {
+		t.Fatal("no namespace could be read")
+	}
+	if snap.Find(NetNS, detailsNSIDOf(t, "/run/netns/"+name).Ino) == nil {
+		t.Errorf("the scan did not find netns %s", name)
+	}
+}
