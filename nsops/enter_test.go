@@ -1,0 +1,188 @@
+package nsops
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/nstui/nstui/internal/testutil"
+	"golang.org/x/sys/unix"
+)
+
+func TestEnterParseNSRef(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want NSRef
+		ok   bool
+	}{
+		{"net:4026531840", NSRef{NetNS, 4026531840}, true},
+		{"mnt:[4026531841]", NSRef{MntNS, 4026531841}, true},
+		{"mount:12", NSRef{MntNS, 12}, true},
+		{"user:0", NSRef{}, false},
+		{"net:", NSRef{}, false},
+		{"net:abc", NSRef{}, false},
+		{"4026531840", NSRef{}, false},
+		{"bogus:1", NSRef{}, false},
+	} {
+		got, err := ParseNSRef(c.in)
+		if (err == nil) != c.ok || got != c.want {
+			t.Errorf("ParseNSRef(%q) = %v, %v; want %v ok=%v", c.in, got, err, c.want, c.ok)
+		}
+		if c.ok && got.String() != fmt.Sprintf("%s:%d", c.want.Type, c.want.Ino) {
+			t.Errorf("String() = %q", got.String())
+		}
+	}
+}
+
+func TestEnterValidate(t *testing.T) {
+	ok := NewEnterSpec(1)
+	for _, c := range []struct {
+		name string
+		edit func(*EnterSpec)
+		want string // "" = valid
+	}{
+		{"pid all", func(*EnterSpec) {}, ""},
+		{"pid types", func(s *EnterSpec) { s.All = false; s.Types = []NSType{NetNS, UTSNS} }, ""},
+		{"path", func(s *EnterSpec) { s.Target = 0; s.TargetPath = "/run/netns/x" }, ""},
+		{"ref", func(s *EnterSpec) { s.Target = 0; s.TargetNS = NSRef{NetNS, 5} }, ""},
+		{"paths only", func(s *EnterSpec) { s.Target = 0; s.Paths = map[NSType]string{NetNS: "/x"} }, ""},
+		{"negative pid", func(s *EnterSpec) { s.Target = -3 }, "invalid target pid -3"},
+		{"no target", func(s *EnterSpec) { s.Target = 0 }, "no target"},
+		{"two targets", func(s *EnterSpec) { s.TargetPath = "/x" }, "give one target"},
+		{"no types", func(s *EnterSpec) { s.All = false }, "no namespace type"},
+		{"bad type", func(s *EnterSpec) { s.Types = []NSType{42} }, "invalid namespace type 42"},
+		{"empty path", func(s *EnterSpec) { s.Paths = map[NSType]string{NetNS: ""} }, "empty path"},
+		{"root= without pid", func(s *EnterSpec) { s.Target = 0; s.TargetPath = "/x"; s.Root = EnterTargetDir }, "need a target pid"},
+		{"env without pid", func(s *EnterSpec) { s.Target = 0; s.TargetPath = "/x"; s.Env = true }, "needs a target pid"},
+		{"bad uid", func(s *EnterSpec) { s.UID = -2 }, "invalid uid/gid"},
+		{"empty command", func(s *EnterSpec) { s.Args = []string{""} }, "empty command"},
+	} {
+		s := ok
+		c.edit(&s)
+		err := s.Validate()
+		if (c.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("%s: Validate() = %v, want %q", c.name, err, c.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: error spans lines: %q", c.name, err)
+		}
+	}
+}
+
+func TestEnterEquivalent(t *testing.T) {
+	for _, c := range []struct {
+		spec EnterSpec
+		want string
+	}{
+		{NewEnterSpec(42), "nsenter --target 42 --all"},
+		{EnterSpec{Target: 7, Types: []NSType{UTSNS, MntNS}, Root: EnterTargetDir, Wd: "/my dir", UID: 0, GID: -1,
+			PreserveCredentials: true, Env: true, Args: []string{"sh", "-c", "echo 'hi'"}},
+			`nsenter --target 7 --mount --uts --root '--wd=/my dir' --setuid 0 --preserve-credentials --env -- sh -c 'echo '\''hi'\'''`},
+		{EnterSpec{TargetPath: "/run/netns/blue", Types: []NSType{NetNS}, UID: -1, GID: -1}, "nsenter --net=/run/netns/blue"},
+		{EnterSpec{Target: 9, Paths: map[NSType]string{NetNS: "/run/netns/red"}, Types: []NSType{PIDNS}, UID: -1, GID: 5},
+			"nsenter --target 9 --net=/run/netns/red --pid --setgid 5"},
+		{EnterSpec{TargetNS: NSRef{UserNS, 99}, UID: -1, GID: -1,
+			Snapshot: &Snapshot{Namespaces: []*Namespace{{Type: UserNS, ID: NSID{Ino: 99}, Path: "/proc/5/fd/4"}}}},
+			"nsenter --user=/proc/5/fd/4"},
+	} {
+		if got := c.spec.Equivalent(); got != c.want {
+			t.Errorf("Equivalent() =\n %s\nwant\n %s", got, c.want)
+		}
+	}
+}
+
+func TestEnterConfigLine(t *testing.T) {
+	// The protocol line the C constructor parses (nsops/nsenter/nsenter.c).
+	p := &enterPlan{pidfd: 0, pidflags: NetNS.CloneFlag() | UTSNS.CloneFlag(), root: 2, wd: -1,
+		ns: []enterNSFile{{file: 1, t: UserNS}}, uid: 0, gid: 0, groups: true, fork: true}
+	got := p.config([]int{3, 4, 5})
+	want := "pidfd=3:0x44000000 ns=4:0x10000000 root=5 uid=0 gid=0 groups=1 fork=1 shell=0"
+	if got != want {
+		t.Fatalf("config = %q, want %q", got, want)
+	}
+	ns := []enterNSFile{{t: MntNS}, {t: NetNS}, {t: UserNS}, {t: CgroupNS}}
+	sortNSFiles(ns)
+	var order []string
+	for _, n := range ns {
+		order = append(order, n.t.String())
+	}
+	if strings.Join(order, ",") != "user,cgroup,net,mnt" {
+		t.Fatalf("order %v, want nsenter's: user first, mnt late", order)
+	}
+}
+
+func TestEnterCommandOpensTargetsFirst(t *testing.T) {
+	testutil.RequireRoot(t)
+	target := exec.Command("unshare", "--net", "--uts", "sleep", "1000")
+	if err := target.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { target.Process.Kill(); target.Wait() })
+	pid := target.Process.Pid
+	// Wait until unshare has exec'd sleep in its new namespaces (setup only).
+	for i := 0; i < 500; i++ {
+		if a, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); strings.HasSuffix(a, "/sleep") {
+			break
+		}
+		unix.Nanosleep(&unix.Timespec{Nsec: 10e6}, nil)
+	}
+	spec := NewEnterSpec(pid)
+	spec.Exe = "/bin/true"
+	spec.Root, spec.Wd = EnterTargetDir, "/tmp"
+	cmd, err := spec.Command()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		for _, f := range cmd.ExtraFiles {
+			f.Close()
+		}
+	}()
+	// A pidfd for the target, its root and the working directory are open
+	// in our process already; the helper gets them as fds 3, 4, 5.
+	if len(cmd.ExtraFiles) != 3 {
+		t.Fatalf("ExtraFiles = %d, want pidfd, root, wd", len(cmd.ExtraFiles))
+	}
+	link, _ := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", cmd.ExtraFiles[0].Fd()))
+	if link != "anon_inode:[pidfd]" {
+		t.Fatalf("first file is %q, want a pidfd", link)
+	}
+	var env string
+	for _, kv := range cmd.Env {
+		if v, ok := strings.CutPrefix(kv, EnterEnv+"="); ok {
+			env = v
+		}
+	}
+	// Only the types the target does not share with us: net and uts.
+	want := fmt.Sprintf("pidfd=3:%#x root=4 wd=5 uid=-1 gid=-1 groups=0 fork=0 shell=1", NetNS.CloneFlag()|UTSNS.CloneFlag())
+	if env != want {
+		t.Fatalf("%s=%q, want %q", EnterEnv, env, want)
+	}
+	if cmd.Args[0] != EnterHelperArg0 || len(cmd.Args) != 2 {
+		t.Fatalf("args %q, want the helper name and the default shell", cmd.Args)
+	}
+}
+
+func TestEnterCommandErrors(t *testing.T) {
+	testutil.RequireRoot(t)
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	spec := NewEnterSpec(dead.Process.Pid)
+	_, err := spec.Command()
+	var ee *EnterError
+	if !errors.As(err, &ee) || !errors.Is(err, unix.ESRCH) {
+		t.Fatalf("dead pid: %v, want an EnterError wrapping ESRCH", err)
+	}
+	if !strings.Contains(err.Error(), "pidfd_open") || !strings.Contains(err.Error(), "ESRCH") || !strings.Contains(err.Error(), "target exited") {
+		t.Fatalf("dead pid: %q should name the syscall, ESRCH and the reason", err)
+	}
+	_, err = EnterSpec{TargetPath: "/etc/hostname", UID: -1, GID: -1}.Command()
+	if !errors.Is(err, unix.ENOTTY) || !strings.Contains(err.Error(), "not a namespace file") {
+		t.Fatalf("plain file: %v", err)
+	}
+}
