@@ -753,3 +753,37 @@ func TestDetailsFromScan(t *testing.T) {
 		t.Errorf("the scan did not find netns %s", name)
 	}
 }
+
+// BenchmarkDetailsVsCLI puts ReadDetails next to the command lines a person
+// would type for the same facts, in one run, so their ratio can be read off
+// (the CLI side pays a fork+exec per op, as it would in a shell loop).
+func BenchmarkDetailsVsCLI(b *testing.B) {
+	testutil.RequireRoot(b)
+	pid := startDetailsSandbox(b, true, "unshare", "--uts", "--net", "--pid", "--kill-child", "--mount-proc", "sleep", "600")
+	p := strconv.Itoa(pid)
+	for _, c := range []struct {
+		typ NSType
+		cli []string
+	}{
+		{UTSNS, []string{"nsenter", "-t", p, "-u", "hostname"}},
+		{NetNS, []string{"sh", "-c", `nsenter -t "$1" -n ip -j addr >/dev/null && nsenter -t "$1" -n ip -j route >/dev/null`, "sh", p}},
+		{MntNS, []string{"findmnt", "--task", p, "--json"}},
+	} {
+		ns := detailsNSOf(b, pid, c.typ)
+		members := []*Process{{PID: pid}}
+		b.Run(c.typ.String()+"/nstui", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := ReadDetails(ns, members); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.typ.String()+"/cli", func(b *testing.B) {
+			for b.Loop() {
+				if out, err := exec.Command(c.cli[0], c.cli[1:]...).CombinedOutput(); err != nil {
+					b.Fatalf("%v: %v\n%s", c.cli, err, out)
+				}
+			}
+		})
+	}
+}
