@@ -1,0 +1,3 @@
+package ptyshell
+import "strconv"
+func itoa(i int) string { return strconv.Itoa(i) }
