@@ -1,3 +1,0 @@
-package ptyshell
-import "strconv"
-func itoa(i int) string { return strconv.Itoa(i) }
