@@ -70,9 +70,11 @@ type Scanner struct {
 type procEntry struct {
 	proc    *Process // published: replaced, never modified, when something changes
 	ns      [NumTypes]uint64
-	threads []threadNS // only threads whose namespaces differ from the process's
-	fds     []fdRef
-	kernel  bool
+	threads  []threadNS // only threads whose namespaces differ from the process's
+	fds      []fdRef
+	kernel   bool
+	sig      string // run signature (schedstat) taken before the last full read
+	nthreads int
 }
 
 // threadNS is a thread whose namespaces differ from its thread group leader's.
@@ -142,8 +144,9 @@ func NewScanner(opts ...ScanOption) *Scanner {
 type pidJob struct {
 	pid     int
 	old     *procEntry
-	entry   *procEntry // nil when the process is gone or unreadable
-	limited bool
+	entry     *procEntry // nil when the process is gone or unreadable
+	unchanged bool       // entry is the cached one, reused after the signature check
+	limited   bool
 	socks   map[uint64]NSID // sockets newly resolved by this job
 }
 
@@ -174,7 +177,13 @@ func (s *Scanner) Scan() (*Snapshot, error) {
 	for i, pid := range pids {
 		jobs[i] = pidJob{pid: pid, old: s.procs[pid]}
 	}
-	s.readAll(jobs, dev)
+	selfPidNS := uint64(0)
+	if link, err := r0.readlink(s.procRoot + "/self/ns/pid"); err == nil {
+		if _, ino, ok := parseNSLink(link); ok {
+			selfPidNS = ino
+		}
+	}
+	s.readAll(jobs, dev, selfPidNS)
 
 	snap := &Snapshot{Processes: make(map[int]*Process, len(jobs)), Taken: time.Now()}
 	procs := make(map[int]*procEntry, len(jobs))
@@ -198,6 +207,7 @@ func (s *Scanner) Scan() (*Snapshot, error) {
 		snap.Processes[j.pid] = p
 	}
 	s.procs = procs
+	s.fixParents(jobs, snap)
 	for ino, e := range s.sockNS {
 		if e.gen+2 < s.gen {
 			delete(s.sockNS, ino)
@@ -211,6 +221,43 @@ func (s *Scanner) Scan() (*Snapshot, error) {
 	b.resolveHierarchy()
 	b.finish()
 	return snap, nil
+}
+
+// fixParents re-reads the parent of reused entries whose parent exited or
+// was replaced since the last scan: reparenting does not make the child run,
+// so its run signature cannot tell.
+func (s *Scanner) fixParents(jobs []pidJob, snap *Snapshot) {
+	r := s.readers[0]
+	for i := range jobs {
+		j := &jobs[i]
+		if !j.unchanged {
+			continue
+		}
+		p := j.entry.proc
+		if p.PPID == 0 {
+			continue
+		}
+		if k, ok := slices.BinarySearchFunc(jobs, p.PPID, func(j pidJob, pid int) int { return j.pid - pid }); ok {
+			pj := &jobs[k]
+			if pj.entry != nil && pj.old != nil && pj.entry.proc.StartTime == pj.old.proc.StartTime {
+				continue // the same parent is still there
+			}
+		}
+		b, err := r.readFile(r.pathOf(s.procRoot, p.PID, "stat"))
+		if err != nil {
+			continue
+		}
+		st, err := parseStat(b)
+		if err != nil || st.StartTime != p.StartTime || st.PPID == p.PPID {
+			continue
+		}
+		cp := *p
+		cp.PPID = st.PPID
+		e := *j.entry
+		e.proc = &cp
+		s.procs[p.PID] = &e
+		snap.Processes[p.PID] = &cp
+	}
 }
 
 // nsfsDev returns the device of the nsfs file system (the same for every
@@ -236,7 +283,7 @@ func (s *Scanner) userName(uid int) string {
 }
 
 // readAll reads every job's process, in parallel when there are enough.
-func (s *Scanner) readAll(jobs []pidJob, dev uint64) {
+func (s *Scanner) readAll(jobs []pidJob, dev, selfPidNS uint64) {
 	workers := s.workers
 	if len(jobs) < 64 {
 		workers = 1
@@ -252,7 +299,7 @@ func (s *Scanner) readAll(jobs []pidJob, dev uint64) {
 				if i >= len(jobs) {
 					return
 				}
-				s.readProc(r, &jobs[i], dev)
+				s.readProc(r, &jobs[i], dev, selfPidNS)
 			}
 		}(s.readers[w])
 	}
@@ -260,9 +307,25 @@ func (s *Scanner) readAll(jobs []pidJob, dev uint64) {
 }
 
 // readProc reads one process into job.entry, reusing what the cached entry
-// knows when the process is the same one (same start time).
-func (s *Scanner) readProc(r *procReader, job *pidJob, dev uint64) {
+// knows when the process is the same one.
+//
+// The refresh fast path: a process's namespaces, descriptors, credentials and
+// command line change only while one of its threads runs, and every run
+// advances the thread's /proc/<pid>/task/<tid>/schedstat (run time in ns and
+// run count). So when the signature read first is identical to the one read
+// at the last full read, nothing can have changed and the whole entry is
+// reused after one small read. (Its parent can change without it running: the
+// caller re-reads stat for processes whose parent went away.)
+func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 	root, pid, old := s.procRoot, job.pid, job.old
+	sig := ""
+	if old != nil && old.sig != "" {
+		sig = s.schedSig(r, pid, old.nthreads)
+		if sig == old.sig {
+			job.entry, job.unchanged = old, true
+			return
+		}
+	}
 	b, err := r.readFile(r.pathOf(root, pid, "stat"))
 	if err != nil {
 		job.limited = isDenied(err)
@@ -272,78 +335,108 @@ func (s *Scanner) readProc(r *procReader, job *pidJob, dev uint64) {
 	if err != nil || st.PID != pid {
 		return
 	}
+	if old == nil || old.sig == "" || old.nthreads != st.NumThreads {
+		sig = s.schedSig(r, pid, st.NumThreads)
+	}
 	same := old != nil && old.proc.StartTime == st.StartTime
-	var p *Process
-	switch {
-	case same && old.proc.Comm == st.Comm:
-		p = old.proc
-		if p.PPID != st.PPID {
-			cp := *p
-			cp.PPID = st.PPID
-			p = &cp
-		}
-	default:
-		// New process, or the same one after an exec (the name changed):
-		// read what the cache cannot vouch for.
-		p = &Process{PID: pid, PPID: st.PPID, Comm: st.Comm, StartTime: st.StartTime, UID: -1}
+	kernel := st.Flags&pfKThread != 0
+	p := &Process{PID: pid, PPID: st.PPID, Comm: st.Comm, StartTime: st.StartTime, UID: -1}
+	if same {
+		p.NSpid = old.proc.NSpid // fixed for the life of a process
+	}
+	if err := unix.Stat(r.pathOf(root, pid, ""), &r.scrap); err == nil {
+		// Like lsns: the owner of /proc/<pid> (the euid of a dumpable process).
+		p.UID = int(r.scrap.Uid)
+	}
+	e := &procEntry{kernel: kernel, sig: sig, nthreads: st.NumThreads}
+	if same && old.kernel && kernel {
+		// Kernel threads never change namespaces once running.
+		e.ns, e.threads = old.ns, old.threads
+	} else if !r.readNSLinks(r.pathOf(root, pid, "ns"), &e.ns, &job.limited) {
+		return // gone
+	}
+	if !same && e.ns[PIDNS] != 0 && e.ns[PIDNS] != selfPidNS {
+		// Only a process in a nested pid namespace has more than one pid.
 		if b, err := r.readFile(r.pathOf(root, pid, "status")); err == nil {
 			if ps, err := parseStatus(b); err == nil {
-				p.UID, p.NSpid = ps.UID, ps.NSpid
+				p.NSpid = ps.NSpid
 			}
-		} else if isGone(err) {
-			return
 		} else if isDenied(err) {
 			job.limited = true
 		}
-		if st.Flags&pfKThread == 0 {
-			if b, err := r.readFile(r.pathOf(root, pid, "cmdline")); err == nil {
-				p.Cmdline = parseCmdline(b)
-			}
-			if b, err := r.readFile(r.pathOf(root, pid, "cgroup")); err == nil {
-				p.Cgroup = parseCgroup(b)
-				p.Container = containerHint(p.Cgroup)
-			}
+	}
+	if p.NSpid == nil {
+		p.NSpid = []int{pid}
+	}
+	if !kernel {
+		if b, err := r.readFile(r.pathOf(root, pid, "cmdline")); err == nil {
+			p.Cmdline = parseCmdline(b)
 		}
-		if same {
-			p.User = old.proc.User
-			if p.UID != old.proc.UID {
-				p.User = ""
-			}
+		if b, err := r.readFile(r.pathOf(root, pid, "cgroup")); err == nil {
+			p.Cgroup = parseCgroup(b)
+			p.Container = containerHint(p.Cgroup)
 		}
 	}
-	e := &procEntry{kernel: st.Flags&pfKThread != 0}
-	if same && old.kernel && e.kernel && p == old.proc {
-		// Kernel threads never change namespaces (they cannot unshare or
-		// setns once running), so a known one only needs its stat re-read.
-		e.ns, e.threads, e.proc = old.ns, old.threads, p
-		job.entry = e
-		return
-	}
-	if !r.readNSLinks(r.pathOf(root, pid, "ns"), &e.ns, &job.limited) {
-		return // gone
-	}
-	var nsids [NumTypes]NSID
 	for t, ino := range e.ns {
 		if ino != 0 {
-			nsids[t] = NSID{Dev: dev, Ino: ino}
+			p.NS[t] = NSID{Dev: dev, Ino: ino}
 		}
 	}
-	if nsids != p.NS {
-		if p == old.procOrNil() {
-			cp := *p
-			p = &cp
-		}
-		p.NS = nsids
+	if same && p.UID == old.proc.UID {
+		p.User = old.proc.User
+	}
+	if same && sameProcess(p, old.proc) {
+		p = old.proc // keep the published pointer when nothing visible changed
 	}
 	e.proc = p
-
 	if st.NumThreads > 1 {
 		s.readThreads(r, job, e)
 	}
-	if !e.kernel {
+	if !kernel {
 		s.readFDs(r, job, e, dev)
 	}
 	job.entry = e
+}
+
+// sameProcess reports whether two reads of one process show the same facts.
+func sameProcess(a, b *Process) bool {
+	return a.PPID == b.PPID && a.Comm == b.Comm && a.UID == b.UID && a.NS == b.NS &&
+		a.Cgroup == b.Cgroup && slices.Equal(a.Cmdline, b.Cmdline) && slices.Equal(a.NSpid, b.NSpid)
+}
+
+// schedSig returns the run signature of a process: its schedstat line, or
+// for a multithreaded one every thread's. "" means no usable signature (the
+// kernel has no schedstat, or it reads all zeros): always read fully then.
+func (s *Scanner) schedSig(r *procReader, pid, nthreads int) string {
+	if nthreads <= 1 {
+		b, err := r.readFile(r.pathOf(s.procRoot, pid, "schedstat"))
+		if err != nil || len(b) == 0 || b[0] == '0' {
+			return ""
+		}
+		return string(b)
+	}
+	names, err := r.readDirNames(r.pathOf(s.procRoot, pid, "task"))
+	if err != nil {
+		return ""
+	}
+	tids := make([]int, 0, len(names))
+	for _, n := range names {
+		if tid, ok := parsePIDName(n); ok {
+			tids = append(tids, tid)
+		}
+	}
+	slices.Sort(tids)
+	var sb []byte
+	for _, tid := range tids {
+		b, err := r.readFile(r.pathOf2(s.procRoot, pid, "task", tid, "schedstat"))
+		if err != nil || len(b) == 0 || b[0] == '0' {
+			return ""
+		}
+		sb = strconv.AppendInt(sb, int64(tid), 10)
+		sb = append(sb, ' ')
+		sb = append(sb, b...)
+	}
+	return string(sb)
 }
 
 func (e *procEntry) procOrNil() *Process {
