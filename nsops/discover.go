@@ -68,8 +68,8 @@ type Scanner struct {
 
 // procEntry is what one scan learnt about one process.
 type procEntry struct {
-	proc    *Process // published: replaced, never modified, when something changes
-	ns      [NumTypes]uint64
+	proc     *Process // published: replaced, never modified, when something changes
+	ns       [NumTypes]uint64
 	threads  []threadNS // only threads whose namespaces differ from the process's
 	fds      []fdRef
 	kernel   bool
@@ -142,12 +142,12 @@ func NewScanner(opts ...ScanOption) *Scanner {
 
 // pidJob is one process to read in the parallel phase.
 type pidJob struct {
-	pid     int
-	old     *procEntry
+	pid       int
+	old       *procEntry
 	entry     *procEntry // nil when the process is gone or unreadable
 	unchanged bool       // entry is the cached one, reused after the signature check
 	limited   bool
-	socks   map[uint64]NSID // sockets newly resolved by this job
+	socks     map[uint64]NSID // sockets newly resolved by this job
 }
 
 // Scan walks /proc and returns a new Snapshot. Processes that exit during
