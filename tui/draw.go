@@ -3,7 +3,6 @@ package tui
 import (
 	"strings"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -14,62 +13,135 @@ func (r rect) contains(x, y int) bool {
 	return x >= r.x && x < r.x+r.w && y >= r.y && y < r.y+r.h
 }
 
-// fit truncates plain text to w cells (with an ellipsis) or pads it with
-// spaces to exactly w cells.
+// fit makes untrusted plain text safe and exactly w cells wide: control
+// characters (a command line or hostname may carry escape sequences) become
+// '?', then it is cut with an ellipsis or padded with spaces.
 func fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := ansi.StringWidth(s)
+	s = sanitize(s)
+	sw, simple := simpleWidth(s)
+	if !simple {
+		sw = ansi.StringWidth(s)
+	}
 	if sw > w {
+		if simple {
+			return cutRunes(s, w-1) + "…"
+		}
 		return ansi.Truncate(s, w, "…")
 	}
-	return s + strings.Repeat(" ", w-sw)
+	return s + spaces(w-sw)
+}
+
+// sanitize replaces C0 and C1 control characters and DEL with '?'.
+func sanitize(s string) string {
+	bad := false
+	for _, r := range s {
+		if isControl(r) {
+			bad = true
+			break
+		}
+	}
+	if !bad {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isControl(r) {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+func isControl(r rune) bool { return r < 0x20 || (r >= 0x7f && r < 0xa0) }
+
+// simpleWidth counts cells for text made only of runes known to be one cell
+// wide (Latin, punctuation, arrows, box drawing), the common case, without
+// grapheme segmentation; ok is false when it cannot tell.
+func simpleWidth(s string) (n int, ok bool) {
+	for _, r := range s {
+		switch {
+		case r < 0x300, r >= 0x2010 && r <= 0x2027, r >= 0x2190 && r <= 0x21ff, r >= 0x2500 && r <= 0x257f:
+			n++
+		default:
+			return 0, false
+		}
+	}
+	return n, true
+}
+
+// cutRunes returns the first n runes of s.
+func cutRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
+// spaces returns n spaces.
+func spaces(n int) string {
+	const blank = "                                                                                                                                "
+	if n <= 0 {
+		return ""
+	}
+	if n <= len(blank) {
+		return blank[:n]
+	}
+	return strings.Repeat(" ", n)
 }
 
 // padRight pads a styled string with spaces to w cells (never truncates).
 func padRight(s string, w int) string {
 	if sw := ansi.StringWidth(s); sw < w {
-		return s + strings.Repeat(" ", w-sw)
+		return s + spaces(w-sw)
 	}
 	return s
 }
 
-// drawPanel frames body (already fitted to w-2 cells per line) in a
+// drawPanel frames body (lines of at most w-2 cells, padded here) in a
 // rounded border of w x h cells with the title set into the top edge.
 func drawPanel(st Styles, title string, body []string, w, h int, focused bool) string {
+	padded := make([]string, len(body))
+	for i, l := range body {
+		padded[i] = padRight(l, w-2)
+	}
+	return strings.Join(panelLines(&st, title, padded, w, h, focused), "\n")
+}
+
+// panelLines is drawPanel for the hot path: it returns the frame's lines
+// and trusts each body line to be exactly w-2 cells wide already (fit makes
+// it so); missing lines are blank.
+func panelLines(st *Styles, title string, body []string, w, h int, focused bool) []string {
 	if w < 4 || h < 2 {
-		return ""
+		return nil
 	}
 	border, titleSt := st.Border, st.Title
 	if focused {
 		border, titleSt = st.BorderFoc, st.TitleFoc
 	}
 	inner := w - 2
-	var b strings.Builder
-	t := ansi.Truncate(title, max(inner-4, 0), "…")
+	out := make([]string, 0, h)
+	t := fit(title, min(ansi.StringWidth(sanitize(title)), max(inner-4, 0)))
 	tw := ansi.StringWidth(t)
-	b.WriteString(border.Render("╭─"))
 	if tw > 0 {
-		b.WriteString(titleSt.Render(" " + t + " "))
-		b.WriteString(border.Render(strings.Repeat("─", max(inner-1-tw-2, 0)) + "╮"))
+		out = append(out, border.Render("╭─")+titleSt.Render(" "+t+" ")+border.Render(strings.Repeat("─", max(inner-1-tw-2, 0))+"╮"))
 	} else {
-		b.WriteString(border.Render(strings.Repeat("─", inner-1) + "╮"))
+		out = append(out, border.Render("╭"+strings.Repeat("─", inner)+"╮"))
 	}
 	side := border.Render("│")
+	blank := spaces(inner)
 	for i := 0; i < h-2; i++ {
-		b.WriteByte('\n')
-		line := ""
+		line := blank
 		if i < len(body) {
 			line = body[i]
 		}
-		b.WriteString(side)
-		b.WriteString(padRight(line, inner))
-		b.WriteString(side)
+		out = append(out, side+line+side)
 	}
-	b.WriteByte('\n')
-	b.WriteString(border.Render("╰" + strings.Repeat("─", inner) + "╯"))
-	return b.String()
+	return append(out, border.Render("╰"+strings.Repeat("─", inner)+"╯"))
 }
 
 // wrap word-wraps plain text to w cells, keeping blank lines.
@@ -108,11 +180,6 @@ func clamp(v, lo, hi int) int {
 		hi = lo
 	}
 	return min(max(v, lo), hi)
-}
-
-// joinLines stacks blocks vertically.
-func joinLines(parts ...string) string {
-	return lipgloss.JoinVertical(lipgloss.Left, parts...)
 }
 
 // truncateStyled cuts a styled string at w cells, keeping its escapes.

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"image/color"
+	"reflect"
+	"strings"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
@@ -12,38 +14,39 @@ import (
 // (light or dark) by NewStyles. Without colour (NO_COLOR) it keeps only
 // bold, faint and reverse so the selection and marks stay visible.
 type Styles struct {
-	App        lipgloss.Style // header line
-	AppName    lipgloss.Style
-	Count      lipgloss.Style // header counts
-	Notice     lipgloss.Style // "limited view" and errors
-	Error      lipgloss.Style
-	Border     lipgloss.Style // unfocused panel frame
-	BorderFoc  lipgloss.Style // focused panel frame
-	Title      lipgloss.Style // panel title
-	TitleFoc   lipgloss.Style
-	ColHeader  lipgloss.Style // table column headers
-	Row        lipgloss.Style
-	Selected   lipgloss.Style // selected row, focused panel
-	SelectedBl lipgloss.Style // selected row, panel without focus
-	Dim        lipgloss.Style // secondary text, tree lines
-	New        lipgloss.Style // namespaces that just appeared
-	Gone       lipgloss.Style // namespaces that just vanished
-	Section    lipgloss.Style // section headings in the details panel
-	Key        lipgloss.Style // field names in the details panel
-	Value      lipgloss.Style
-	Own        lipgloss.Style // "own" namespace of a process
-	Shared     lipgloss.Style // "shared with PID 1"
-	Link       lipgloss.Style // lines enter acts on
-	FilterBar  lipgloss.Style
-	Match      lipgloss.Style
-	Types      [nsops.NumTypes]lipgloss.Style // type column, one colour per type
+	App        Style // header line
+	AppName    Style
+	Count      Style // header counts
+	Notice     Style // "limited view" and errors
+	Error      Style
+	Border     Style // unfocused panel frame
+	BorderFoc  Style // focused panel frame
+	Title      Style // panel title
+	TitleFoc   Style
+	ColHeader  Style // table column headers
+	Row        Style
+	Selected   Style // selected row, focused panel
+	SelectedBl Style // selected row, panel without focus
+	Dim        Style // secondary text, tree lines
+	New        Style // namespaces that just appeared
+	Gone       Style // namespaces that just vanished
+	Section    Style // section headings in the details panel
+	Key        Style // field names in the details panel
+	Value      Style
+	Own        Style // "own" namespace of a process
+	Shared     Style // "shared with PID 1"
+	Link       Style // lines enter acts on
+	FilterBar  Style
+	Match      Style
+	HelpKey    Style // key names in the help screen
+	Types      [nsops.NumTypes]Style // type column, one colour per type
 	Help       help.Styles
 }
 
 // NewStyles builds the styles for a dark or light background, or without any
 // colour when noColor is set.
 func NewStyles(isDark, noColor bool) Styles {
-	s := lipgloss.NewStyle
+	s := func() Style { return Style{Style: lipgloss.NewStyle()} }
 	if noColor {
 		st := Styles{
 			App: s(), AppName: s().Bold(true), Count: s(), Notice: s().Bold(true), Error: s().Bold(true),
@@ -51,14 +54,15 @@ func NewStyles(isDark, noColor bool) Styles {
 			ColHeader: s().Bold(true), Row: s(), Selected: s().Reverse(true), SelectedBl: s().Underline(true),
 			Dim: s().Faint(true), New: s().Bold(true), Gone: s().Faint(true).Strikethrough(true),
 			Section: s().Bold(true), Key: s(), Value: s(), Own: s().Bold(true), Shared: s().Faint(true),
-			Link: s(), FilterBar: s(), Match: s().Underline(true),
+			Link: s(), FilterBar: s(), Match: s().Underline(true), HelpKey: s().Bold(true),
 		}
 		for i := range st.Types {
 			st.Types[i] = s()
 		}
-		st.Help = help.Styles{Ellipsis: s(), ShortKey: s().Bold(true), ShortDesc: s(), ShortSeparator: s().Faint(true),
-			FullKey: s().Bold(true), FullDesc: s(), FullSeparator: s()}
-		return st
+		l := lipgloss.NewStyle
+		st.Help = help.Styles{Ellipsis: l(), ShortKey: l().Bold(true), ShortDesc: l(), ShortSeparator: l().Faint(true),
+			FullKey: l().Bold(true), FullDesc: l(), FullSeparator: l()}
+		return st.compile()
 	}
 	ld := lipgloss.LightDark(isDark)
 	c := func(light, dark string) color.Color { return ld(lipgloss.Color(light), lipgloss.Color(dark)) }
@@ -92,6 +96,7 @@ func NewStyles(isDark, noColor bool) Styles {
 		Link:       s().Foreground(c("#005f87", "#87afd7")),
 		FilterBar:  s().Foreground(fg),
 		Match:      s().Bold(true).Foreground(accent),
+		HelpKey:    s().Bold(true).Foreground(accent),
 		Help:       help.DefaultStyles(isDark),
 	}
 	typeColors := [nsops.NumTypes][2]string{
@@ -106,6 +111,71 @@ func NewStyles(isDark, noColor bool) Styles {
 	}
 	for i, tc := range typeColors {
 		st.Types[i] = s().Foreground(c(tc[0], tc[1]))
+	}
+	return st.compile()
+}
+
+// Style is a lipgloss style compiled once into the escape sequences that
+// open and close it, so drawing a frame is string concatenation: a frame
+// is redrawn on every key, and lipgloss's Render measures and re-parses
+// its input each time.
+type Style struct {
+	lipgloss.Style
+	pre, post string
+}
+
+// Render styles one line of plain text.
+func (s Style) Render(text string) string { return s.pre + text + s.post }
+
+// Bold and the other setters used here return a Style, so the styles read
+// as lipgloss code does; compile fixes the sequences at the end.
+
+// Bold sets bold.
+func (s Style) Bold(v bool) Style { s.Style = s.Style.Bold(v); return s }
+
+// Faint sets faint.
+func (s Style) Faint(v bool) Style { s.Style = s.Style.Faint(v); return s }
+
+// Reverse sets reverse video.
+func (s Style) Reverse(v bool) Style { s.Style = s.Style.Reverse(v); return s }
+
+// Underline sets underline.
+func (s Style) Underline(v bool) Style { s.Style = s.Style.Underline(v); return s }
+
+// Strikethrough sets strikethrough.
+func (s Style) Strikethrough(v bool) Style { s.Style = s.Style.Strikethrough(v); return s }
+
+// Foreground sets the text colour.
+func (s Style) Foreground(c color.Color) Style { s.Style = s.Style.Foreground(c); return s }
+
+// Background sets the background colour.
+func (s Style) Background(c color.Color) Style { s.Style = s.Style.Background(c); return s }
+
+func (s Style) compiled() Style {
+	const marker = "X" // never part of an SGR sequence
+	r := s.Style.Render(marker)
+	i := strings.Index(r, marker)
+	if i < 0 {
+		return s
+	}
+	s.pre, s.post = r[:i], r[i+len(marker):]
+	return s
+}
+
+// compile fixes every style's escape sequences (every field of type Style,
+// so a new style cannot be forgotten).
+func (st Styles) compile() Styles {
+	v := reflect.ValueOf(&st).Elem()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		switch x := f.Addr().Interface().(type) {
+		case *Style:
+			*x = x.compiled()
+		case *[nsops.NumTypes]Style:
+			for j := range x {
+				x[j] = x[j].compiled()
+			}
+		}
 	}
 	return st
 }
