@@ -38,7 +38,7 @@ type Styles struct {
 	Link       Style // lines enter acts on
 	FilterBar  Style
 	Match      Style
-	HelpKey    Style // key names in the help screen
+	HelpKey    Style                 // key names in the help screen
 	Types      [nsops.NumTypes]Style // type column, one colour per type
 	Help       help.Styles
 }
