@@ -3,6 +3,7 @@ package nsops
 import (
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -127,6 +128,9 @@ func enterHint(err error) string {
 	case errors.Is(err, unix.ESRCH), errors.Is(err, unix.ENOENT):
 		return "target exited or never existed; pick a running process (nstui ls)"
 	case errors.Is(err, unix.EACCES), errors.Is(err, unix.EPERM):
+		if os.Geteuid() == 0 {
+			return "even root may not: the target is beyond our user namespace, or ptrace is restricted (yama ptrace_scope, an LSM)"
+		}
 		return "need ptrace access to the target and CAP_SYS_ADMIN in its user namespace; run as root"
 	case errors.Is(err, unix.ENOTTY):
 		return "not a namespace file (want /proc/PID/ns/TYPE, /run/netns/NAME or an nsfs bind mount)"

@@ -1,3 +1,5 @@
+//go:build cgo
+
 // Package nsenter is imported only for its side effect: a C constructor that,
 // in a copy of nstui re-executed by nsops.EnterSpec, joins the target
 // namespaces while the process is still single-threaded, before the Go
