@@ -54,6 +54,12 @@ itself failed (one line on stderr says why).`,
 			if err != nil {
 				return err
 			}
+			if !spec.TargetNS.IsZero() {
+				// TYPE:INODE is found through discovery's holders.
+				if spec.Snapshot, err = nsops.NewScanner().Scan(); err != nil {
+					return err
+				}
+			}
 			if f.print {
 				fmt.Fprintln(c.OutOrStdout(), spec.Equivalent())
 				return nil

@@ -7,7 +7,8 @@ import (
 
 // Equivalent returns the util-linux nsenter command line that does what the
 // spec does (nsenter --print-equivalent). A TYPE:INODE target is rendered with
-// the path discovery found for it, when the spec carries a snapshot.
+// the path discovery found for it, when the spec carries a snapshot; a bare
+// namespace file is opened to learn its type.
 func (s EnterSpec) Equivalent() string {
 	args := []string{"nsenter"}
 	if s.Target > 0 {
@@ -27,10 +28,12 @@ func (s EnterSpec) Equivalent() string {
 		target = s.TargetPath
 		if len(s.Types) == 1 {
 			targetType = s.Types[0]
+		} else if t, ok := nsTypeOfFile(target); ok {
+			targetType = t // the kernel knows the type of a namespace file
 		}
 	case !s.TargetNS.IsZero():
 		targetType = s.TargetNS.Type
-		target = "/proc/PID/fd/FD" // reachable only through a holder
+		target = "(no path: nstui reaches it through what holds it)"
 		if s.Snapshot != nil {
 			if ns := s.Snapshot.Find(s.TargetNS.Type, s.TargetNS.Ino); ns != nil && ns.Path != "" {
 				target = ns.Path
@@ -48,8 +51,8 @@ func (s EnterSpec) Equivalent() string {
 		}
 	}
 	if target != "" && targetType < 0 {
-		// The type of a bare namespace file is known only after opening it.
-		args = append(args, "--net="+target+"  # or the option of its type")
+		// Not a namespace file we can open: nsenter needs the type.
+		args = append(args, "--TYPE="+target)
 	}
 	for _, d := range []struct{ opt, val string }{{"--root", s.Root}, {"--wd", s.Wd}} {
 		switch d.val {
@@ -77,9 +80,7 @@ func (s EnterSpec) Equivalent() string {
 		args = append(args, s.Args...)
 	}
 	for i, a := range args {
-		if !strings.Contains(a, "  # ") {
-			args[i] = enterQuote(a)
-		}
+		args[i] = enterQuote(a)
 	}
 	return strings.Join(args, " ")
 }
