@@ -307,8 +307,11 @@ func cgroupRootFromViews(outside, inside string) (root string, ok bool) {
 		return "", false
 	}
 	root = strings.TrimSuffix(outside, inside)
-	if root == "" {
+	switch {
+	case root == "":
 		return "/", true
+	case strings.HasSuffix(root, "/"):
+		return "", false // "//" in a path: not something the kernel prints
 	}
 	return root, true
 }

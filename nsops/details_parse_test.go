@@ -179,6 +179,7 @@ func TestDetailsCgroupRoot(t *testing.T) {
 		{"/a/bc", "/c", "", false}, // not on a path boundary
 		{"/a/b", "/x", "", false},
 		{"", "/", "", false},
+		{"//b", "/b", "", false}, // found by FuzzDetailsCgroup
 	} {
 		root, ok := cgroupRootFromViews(c.outside, c.inside)
 		if root != c.root || ok != c.ok {
@@ -318,8 +319,11 @@ func FuzzDetailsCgroup(f *testing.F) {
 		root, ok := cgroupRootFromViews(outside, inside)
 		if ok {
 			// The root joined with the inside path is the outside path.
-			joined := strings.TrimSuffix(root, "/") + inside
-			if inside == "/" {
+			joined := root + inside
+			switch {
+			case root == "/":
+				joined = inside
+			case inside == "/":
 				joined = root
 			}
 			if joined != outside {
