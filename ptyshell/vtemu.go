@@ -109,6 +109,12 @@ func NewVTEmulator(rows, cols, scrollback int, reply func([]byte), logf func(str
 		}
 		return false
 	})
+	// RIS resets both screens and drops x/vt's record of touched rows:
+	// redraw every row.
+	e.vt.RegisterEscHandler('c', func() bool {
+		e.allDirty = true
+		return false
+	})
 	go e.pump()
 	return e
 }
