@@ -47,6 +47,7 @@ terminal pane. Run without a subcommand to open the interactive UI.`,
 		RunE:          runTUI,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = false
+	addPaneFlags(root)
 	root.AddCommand(newLsCmd(), newSpawnCmd(), newEnterCmd(), newVersionCmd(), newGenDocsCmd())
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())

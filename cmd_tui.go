@@ -15,12 +15,19 @@ import (
 
 // runTUI opens the interactive explorer on the real kernel.
 func runTUI(cmd *cobra.Command, _ []string) error {
+	prefix, err := prefixKeyFrom(cmd)
+	if err != nil {
+		return err
+	}
 	if !term.IsTerminal(os.Stdin.Fd()) || !term.IsTerminal(os.Stdout.Fd()) {
 		return errors.New("the interactive UI needs a terminal on stdin and stdout (for plain output use 'nstui ls')")
 	}
 	src := &liveSource{scanner: nsops.NewScanner()}
-	m := tui.New(src, tui.WithNoColor(os.Getenv("NO_COLOR") != ""))
+	shells := &paneShells{}
+	defer shells.CloseAll() // every process a pane started, however the UI ended
+	m := tui.New(src, shells.options(prefix, tui.WithNoColor(os.Getenv("NO_COLOR") != ""))...)
 	p := tea.NewProgram(m, tea.WithContext(cmd.Context()))
+	defer shells.handleSignals(p)()
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) {
 		return fmt.Errorf("run the terminal UI: %w", err)
 	}

@@ -67,6 +67,8 @@ type explorer struct {
 	seq     int
 
 	area, list, detail rect
+
+	ours map[nsops.NSID]bool // namespaces a pane's program lives in (tabs.go)
 }
 
 func newExplorer(src Source, keys KeyMap) *explorer {

@@ -21,6 +21,13 @@ type KeyMap struct {
 	Help     key.Binding
 	Quit     key.Binding
 
+	// Panes (shells in embedded terminals).
+	Spawn     key.Binding
+	EnterNS   key.Binding
+	FocusPane key.Binding
+	ClosePane key.Binding
+	Split     key.Binding
+
 	// Filter editing (active while the filter line has focus).
 	Accept      key.Binding
 	Cancel      key.Binding
@@ -47,6 +54,12 @@ func DefaultKeyMap() KeyMap {
 		Refresh:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		Spawn:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "spawn shell")),
+		EnterNS:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "enter")),
+		FocusPane: key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "focus pane")),
+		ClosePane: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "close pane")),
+		Split:     key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "split/tabs")),
 
 		Accept:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),

@@ -64,6 +64,8 @@ type Model struct {
 	tickPending bool
 	scanErr     error
 	scans       int
+
+	ws workspace // panes, forms and dialogs (tabs.go)
 }
 
 // New returns the root model reading from src.
@@ -103,6 +105,9 @@ func (m *Model) tick() tea.Cmd {
 
 // Update handles a message; it never blocks and does no I/O.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, done := m.updateWorkspace(msg); done {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -191,6 +196,7 @@ func (m *Model) layout() {
 	h := m.headerLines()
 	m.explorer.setSize(0, h, m.width, m.height-h-1)
 	m.help.SetWidth(m.width)
+	m.layoutWorkspace()
 }
 
 // View draws the whole screen.
@@ -199,6 +205,7 @@ func (m *Model) View() tea.View {
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "nstui"
+	v.Cursor = m.paneCursor()
 	return v
 }
 
@@ -209,14 +216,13 @@ func (m *Model) render() string {
 	if m.tooSmall() {
 		return m.tooSmallView()
 	}
-	st := &m.styles
 	var b strings.Builder
 	b.WriteString(m.headerView())
 	b.WriteByte('\n')
 	if m.showHelp {
 		b.WriteString(m.helpView())
 	} else {
-		b.WriteString(m.explorer.render(st))
+		b.WriteString(m.bodyView())
 	}
 	b.WriteByte('\n')
 	b.WriteString(m.footerView())
@@ -270,6 +276,9 @@ func (m *Model) headerView() string {
 
 // footerView is the short help, or the filter line while typing a filter.
 func (m *Model) footerView() string {
+	if s, ok := m.workspaceFooter(); ok {
+		return s
+	}
 	st := &m.styles
 	e := m.explorer
 	if e.filtering {
