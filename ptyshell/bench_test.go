@@ -3,6 +3,7 @@ package ptyshell
 import (
 	"fmt"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -121,5 +122,26 @@ func BenchmarkSessionSeq(b *testing.B) {
 			}
 		}
 		_ = s.Close()
+	}
+}
+
+// BenchmarkScrollbackMemory reports the heap a pane holds after 10,000
+// coloured 120-column lines scrolled into its scrollback.
+func BenchmarkScrollbackMemory(b *testing.B) {
+	line := strings.Repeat("\x1b[38;5;33mcoloured\x1b[0m \x1b[1;31mtext\x1b[0m ", 8) + "\r\n" // ~112 columns
+	data := []byte(strings.Repeat(line, 10000+40))
+	for b.Loop() {
+		runtime.GC()
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		e := NewVTEmulator(40, 120, DefaultScrollback, nil, nil)
+		_, _ = e.Write(data)
+		runtime.GC()
+		runtime.ReadMemStats(&m1)
+		if e.ScrollbackLen() != DefaultScrollback {
+			b.Fatalf("scrollback %d lines", e.ScrollbackLen())
+		}
+		b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/(1<<20), "MB/10k-lines")
+		_ = e.Close()
 	}
 }

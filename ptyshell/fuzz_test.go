@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // fuzzSeeds are byte streams that have hurt terminal emulators: odd scroll
@@ -104,4 +106,26 @@ func TestSessionSurvivesGarbage(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = s.Rows(nil)
+}
+
+// TestEmulatorPanicKeepsPane: a panic inside x/vt's Write (provoked here by a
+// handler that panics, standing in for the scroll-region panics seen in the
+// wild) is recovered and logged, and the emulator keeps working.
+func TestEmulatorPanicKeepsPane(t *testing.T) {
+	var logged []string
+	e := NewVTEmulator(5, 30, 100, nil, func(f string, a ...any) { logged = append(logged, f) })
+	defer e.Close()
+	e.(*vtEmulator).vt.RegisterCsiHandler('z', func(ansi.Params) bool { panic("boom") })
+	if _, err := e.Write([]byte("before\r\n\x1b[1;2zafter")); err != nil {
+		t.Fatal(err)
+	}
+	if len(logged) != 1 || !strings.Contains(logged[0], "panicked") {
+		t.Fatalf("log = %q, want one panic line", logged)
+	}
+	if _, err := e.Write([]byte("\r\nstill-works")); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.Text(); !strings.HasPrefix(got, "before\n") || !strings.Contains(got, "still-works") {
+		t.Fatalf("screen after a panic: %q", got)
+	}
 }

@@ -39,8 +39,9 @@ const (
 //     here (EncodeKey...) from modes tracked through the mode callbacks;
 //   - Write has panicked on odd scroll regions: each chunk is recovered,
 //     logged, and the pane kept;
-//   - its scrollback shifts the whole slice for every line once full: it is
-//     drained after every chunk into a ring of our own.
+//   - its scrollback shifts the whole slice for every line once full and
+//     keeps ~100 bytes a cell: it is drained after every chunk into a ring
+//     of our own that keeps each line as its styled string.
 type vtEmulator struct {
 	vt    *vt.Emulator
 	pw    *io.PipeWriter
@@ -50,7 +51,7 @@ type vtEmulator struct {
 	pumpDone chan struct{}
 	closed   bool
 
-	sb       *lineRing[uv.Line]
+	sb       *lineRing[string] // styled lines: ~1 byte a cell instead of ~100
 	modes    Modes
 	mouse    [4]bool // ?9, ?1000, ?1002, ?1003 set
 	title    string
@@ -84,7 +85,7 @@ func NewVTEmulator(rows, cols, scrollback int, reply func([]byte), logf func(str
 		reply:    reply,
 		logf:     logf,
 		pumpDone: make(chan struct{}),
-		sb:       newLineRing[uv.Line](scrollback),
+		sb:       newLineRing[string](scrollback),
 		allDirty: true,
 	}
 	e.vt.SetScrollbackSize(vtScrollbackSz)
@@ -186,11 +187,19 @@ func (e *vtEmulator) write(p []byte) {
 			e.panics++
 			e.allDirty = true
 			e.logf("ptyshell: terminal emulator panicked on program output (pane kept, %d so far): %v", e.panics, r)
+			e.resync()
 		}
 		e.collect()
 	}()
 	e.rememberTail(p)
 	_, _ = e.vt.Write(p)
+}
+
+// resync puts x/vt's parser back to its ground state after a panic left it
+// in the middle of a sequence: CAN cancels any sequence.
+func (e *vtEmulator) resync() {
+	defer func() { _ = recover() }()
+	_, _ = e.vt.Write([]byte{0x18})
 }
 
 // rememberTail keeps the last bytes written, so Resize can tell whether the
@@ -239,7 +248,7 @@ func (e *vtEmulator) inSequence() bool {
 func (e *vtEmulator) collect() {
 	if sb := e.vt.Scrollback(); sb != nil && sb.Len() > 0 {
 		for _, l := range sb.Lines() {
-			e.sb.push(l)
+			e.sb.push(trimLine(l).Render())
 		}
 		sb.Clear()
 	}
@@ -433,12 +442,12 @@ func (e *vtEmulator) ScrollbackLen() int { return e.sb.len() }
 
 func (e *vtEmulator) ScrollbackLine(i int) string {
 	l, _ := e.sb.at(i)
-	return trimLine(l).Render()
+	return l
 }
 
 func (e *vtEmulator) ScrollbackText(i int) string {
 	l, _ := e.sb.at(i)
-	return strings.TrimRight(l.String(), " ")
+	return strings.TrimRight(ansi.Strip(l), " ")
 }
 
 // Close stops the reply goroutine. It closes the pipe's writer rather than
