@@ -102,7 +102,9 @@ func RunInit() int {
 // channel that never closes.
 func watchParent() <-chan struct{} {
 	gone := make(chan struct{})
-	if err := unix.PidfdSendSignal(parentFD, 0, nil, 0); err != nil && !errors.Is(err, unix.ESRCH) {
+	// pidfd_send_signal(0) cannot probe it: it refuses a target outside
+	// our pid namespace. The fd's link names what it is.
+	if link, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(parentFD)); err != nil || link != "anon_inode:[pidfd]" {
 		return gone // not a pidfd: started by hand or by an older caller
 	}
 	go func() {
@@ -178,6 +180,17 @@ func setupSandbox(cfg initConfig) error {
 	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil {
 		return fmt.Errorf("prctl(PR_CAP_AMBIENT_CLEAR_ALL): %w", err)
 	}
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var caps [2]unix.CapUserData
+	if err := unix.Capget(&hdr, &caps[0]); err != nil {
+		return fmt.Errorf("capget: %w", err)
+	}
+	if caps[0].Inheritable != 0 || caps[1].Inheritable != 0 {
+		caps[0].Inheritable, caps[1].Inheritable = 0, 0
+		if err := unix.Capset(&hdr, &caps[0]); err != nil {
+			return fmt.Errorf("capset: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -208,13 +221,16 @@ func setLinkUp(name string) error {
 func startCommand(cfg initConfig) (int, int) {
 	name := cfg.Argv[0]
 	path, err := exec.LookPath(name)
-	if err != nil {
-		if errors.Is(err, fs.ErrPermission) {
-			fmt.Fprintf(os.Stderr, "nstui: %s: permission denied (not executable)\n", name)
-			return 0, exitNotExecutable
-		}
+	switch {
+	case errors.Is(err, fs.ErrPermission):
+		fmt.Fprintf(os.Stderr, "nstui: %s: permission denied (not executable)\n", name)
+		return 0, exitNotExecutable
+	case errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist):
 		fmt.Fprintf(os.Stderr, "nstui: %s: command not found\n", name)
 		return 0, exitNotFound
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "nstui: %s: cannot execute: %v\n", name, errors.Unwrap(err))
+		return 0, exitNotExecutable
 	}
 	attr := &syscall.SysProcAttr{Setpgid: true}
 	if foregroundTTY(cfg) {
@@ -269,6 +285,7 @@ func (l *initLoop) run() int {
 			switch sig {
 			case unix.SIGCHLD:
 			case unix.SIGURG: // the Go runtime's own preemption signal
+			// (SIGPROF never gets here: the runtime keeps it for profiling.)
 			default:
 				_ = unix.Kill(l.cmdPid, sig.(syscall.Signal))
 			}

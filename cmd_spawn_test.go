@@ -1,0 +1,927 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
+
+	"github.com/nstui/nstui/internal/testutil"
+	"github.com/nstui/nstui/nsops"
+)
+
+// spawnRun runs the built nstui with args and returns stdout, stderr and the
+// exit status.
+func spawnRun(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	return spawnRunCmd(t, exec.Command(nstuiBinary, args...))
+}
+
+func spawnRunCmd(t *testing.T, cmd *exec.Cmd) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %v: %v", cmd.Args, err)
+	}
+	timer := time.AfterFunc(2*time.Minute, func() { _ = cmd.Process.Kill() })
+	defer timer.Stop()
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatalf("wait %v: %v", cmd.Args, err)
+	}
+	ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	code := ws.ExitStatus()
+	if ws.Signaled() {
+		code = 128 + int(ws.Signal())
+	}
+	return out.String(), errb.String(), code
+}
+
+// spawnNSLinks returns /proc/<pid>/ns/<type> for every type ("self" works).
+func spawnNSLinks(t *testing.T, pid string) map[string]string {
+	t.Helper()
+	links := map[string]string{}
+	for _, typ := range nsops.AllTypes() {
+		l, err := os.Readlink("/proc/" + pid + "/ns/" + typ.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		links[typ.String()] = l
+	}
+	return links
+}
+
+// spawnStat returns the ppid and state of a process, ok false when gone.
+func spawnStat(pid int) (ppid int, state byte, ok bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, 0, false
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	f := strings.Fields(s[i+1:])
+	if len(f) < 2 {
+		return 0, 0, false
+	}
+	ppid, _ = strconv.Atoi(f[1])
+	return ppid, f[0][0], true
+}
+
+// spawnAllPids lists every pid in /proc.
+func spawnAllPids() []int {
+	ents, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range ents {
+		if pid, err := strconv.Atoi(e.Name()); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// spawnChildren lists the children of pid.
+func spawnChildren(pid int) []int { return spawnKids()[pid] }
+
+// spawnKids maps every pid to its children, from one /proc scan.
+func spawnKids() map[int][]int {
+	kids := map[int][]int{}
+	for _, p := range spawnAllPids() {
+		if ppid, _, ok := spawnStat(p); ok {
+			kids[ppid] = append(kids[ppid], p)
+		}
+	}
+	return kids
+}
+
+// spawnPidNSMembers lists the processes whose pid namespace is link.
+func spawnPidNSMembers(link string) []int {
+	var out []int
+	for _, p := range spawnAllPids() {
+		if l, err := os.Readlink("/proc/" + strconv.Itoa(p) + "/ns/pid"); err == nil && l == link {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// spawnSession is a running `nstui spawn` whose command printed "ready".
+type spawnSession struct {
+	cmd    *exec.Cmd
+	out    *bufio.Reader
+	init   int    // pid of the init (nstui's child)
+	pidns  string // the sandbox's pid namespace link, when it has one
+	waited bool
+}
+
+// spawnStartReady starts nstui with args and waits for a "ready" line on its
+// stdout. The cleanup kills nstui and everything of the sandbox it can find.
+func spawnStartReady(t *testing.T, extra []*os.File, args ...string) *spawnSession {
+	t.Helper()
+	cmd := exec.Command(nstuiBinary, args...)
+	cmd.Stderr = os.Stderr
+	cmd.ExtraFiles = extra
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &spawnSession{cmd: cmd, out: bufio.NewReader(stdout)}
+	t.Cleanup(func() { s.kill(t) })
+	lineC := make(chan string, 1)
+	go func() {
+		line, _ := s.out.ReadString('\n')
+		lineC <- line
+	}()
+	select {
+	case line := <-lineC:
+		if strings.TrimSpace(line) != "ready" {
+			t.Fatalf("want ready, got %q", line)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("sandbox never said ready")
+	}
+	kids := spawnChildren(cmd.Process.Pid)
+	if len(kids) != 1 {
+		t.Fatalf("nstui %d has children %v, want exactly the init", cmd.Process.Pid, kids)
+	}
+	s.init = kids[0]
+	own, _ := os.Readlink("/proc/self/ns/pid")
+	if l, err := os.Readlink("/proc/" + strconv.Itoa(s.init) + "/ns/pid"); err == nil && l != own {
+		s.pidns = l
+	}
+	return s
+}
+
+// members lists the sandbox's processes other than the init.
+func (s *spawnSession) members() []int {
+	if s.pidns != "" {
+		return slices.DeleteFunc(spawnPidNSMembers(s.pidns), func(p int) bool { return p == s.init })
+	}
+	all := spawnKids()
+	var out []int
+	queue := []int{s.init}
+	for len(queue) > 0 {
+		kids := all[queue[0]]
+		queue = append(queue[1:], kids...)
+		out = append(out, kids...)
+	}
+	return out
+}
+
+// wait waits for nstui and returns its exit status.
+func (s *spawnSession) wait(t *testing.T) int {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(io.Discard, s.out)
+		_ = s.cmd.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("nstui did not exit")
+	}
+	s.waited = true
+	ws := s.cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if ws.Signaled() {
+		return 128 + int(ws.Signal())
+	}
+	return ws.ExitStatus()
+}
+
+// kill is the cleanup: SIGKILL nstui, the init and every member left.
+func (s *spawnSession) kill(t *testing.T) {
+	left := s.members()
+	_ = s.cmd.Process.Kill()
+	_ = unix.Kill(s.init, unix.SIGKILL)
+	for _, p := range left {
+		_ = unix.Kill(p, unix.SIGKILL)
+	}
+	if !s.waited {
+		_ = s.cmd.Wait()
+		s.waited = true
+	}
+}
+
+// spawnEventually polls cond until it holds or a generous deadline passes.
+func spawnEventually(t *testing.T, what string, cond func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for time.Since(start) < time.Minute {
+		if cond() {
+			return time.Since(start)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s: still not true after %v", what, time.Since(start))
+	return 0
+}
+
+const spawnNSScript = `for n in cgroup ipc mnt net pid time user uts; do echo "$n $(readlink /proc/self/ns/$n)"; done`
+
+func TestSpawnNamespacesDifferExactly(t *testing.T) {
+	testutil.RequireRoot(t)
+	own := spawnNSLinks(t, "self")
+	cases := map[string][]nsops.NSType{"--all": nsops.AllTypes()}
+	for _, typ := range nsops.AllTypes() {
+		want := []nsops.NSType{typ}
+		if typ == nsops.PIDNS {
+			want = append(want, nsops.MntNS) // the fresh /proc needs a mount namespace
+		}
+		cases[typ.UnshareOption()] = want
+		cases[typ.ShortOption()] = want
+	}
+	cases["--pid --no-mount-proc"] = []nsops.NSType{nsops.PIDNS}
+	for flags, want := range cases {
+		t.Run(flags, func(t *testing.T) {
+			args := append([]string{"spawn"}, strings.Fields(flags)...)
+			out, errs, code := spawnRun(t, append(args, "--", "sh", "-c", spawnNSScript)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			got := map[string]string{}
+			for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+				if typ, link, ok := strings.Cut(line, " "); ok {
+					got[typ] = link
+				}
+			}
+			for _, typ := range nsops.AllTypes() {
+				name := typ.String()
+				if got[name] == "" {
+					t.Fatalf("no %s link in %q", name, out)
+				}
+				differs := got[name] != own[name]
+				if differs != slices.Contains(want, typ) {
+					t.Errorf("%s: command %s, parent %s, want differ=%v", name, got[name], own[name], !differs)
+				}
+			}
+		})
+	}
+}
+
+func TestSpawnSandboxSetup(t *testing.T) {
+	testutil.RequireRoot(t)
+	hostHost, _ := os.Hostname()
+	hostUptime := spawnUptime(t, "")
+	script := `echo "host=$(hostname)"; echo "me=$$"; echo "proc=$(ls /proc | grep '^[0-9]' | tr '\n' ' ')"; ` +
+		`echo "lo=$(ip -o link show lo)"; echo "offsets="$(cat /proc/self/timens_offsets); ` +
+		`echo "uptime=$(cat /proc/uptime)"`
+	out, errs, code := spawnRun(t, "spawn", "-p", "-n", "-u", "-T", "--hostname", "nstui-box",
+		"--monotonic", "1000", "--boottime", "100000", "--", "sh", "-c", script)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	kv := spawnKV(out)
+	if kv["host"] != "nstui-box" {
+		t.Errorf("hostname inside %q, want nstui-box", kv["host"])
+	}
+	if h, _ := os.Hostname(); h != hostHost {
+		t.Errorf("host's hostname changed from %q to %q", hostHost, h)
+	}
+	// /proc shows only the sandbox: the init (1), the shell and the few
+	// processes of the pipeline listing it, while the host has many more.
+	procs := strings.Fields(kv["proc"])
+	if !slices.Contains(procs, "1") || !slices.Contains(procs, kv["me"]) || len(procs) > 8 {
+		t.Errorf("/proc inside lists %v (shell %s), want 1, the shell and its pipeline", procs, kv["me"])
+	}
+	if n := len(spawnAllPids()); n <= 16 {
+		t.Fatalf("host /proc lists only %d processes: the check above proves nothing", n)
+	}
+	if !strings.Contains(kv["lo"], "<LOOPBACK,UP,LOWER_UP>") {
+		t.Errorf("lo inside: %q, want UP", kv["lo"])
+	}
+	if !strings.Contains(kv["offsets"], "monotonic 1000 0") || !strings.Contains(kv["offsets"], "boottime 100000 0") {
+		t.Errorf("timens_offsets inside: %q", kv["offsets"])
+	}
+	if up := spawnUptime(t, kv["uptime"]); up < hostUptime+100000-60 {
+		t.Errorf("uptime inside %.0f s, want >= host %.0f + 100000", up, hostUptime)
+	}
+
+	// And the opt-outs: lo stays down, /proc stays the host's.
+	out, errs, code = spawnRun(t, "spawn", "-p", "-n", "--no-lo", "--no-mount-proc", "--", "sh", "-c",
+		`echo "lo=$(ip -o link show lo)"; echo "n=$(ls /proc | grep -c '^[0-9]')"`)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	kv = spawnKV(out)
+	if strings.Contains(kv["lo"], "UP") {
+		t.Errorf("--no-lo: lo is %q", kv["lo"])
+	}
+	if n, _ := strconv.Atoi(kv["n"]); n <= 16 {
+		t.Errorf("--no-mount-proc: /proc lists %d processes, want the host's", n)
+	}
+}
+
+// spawnKV parses key=value lines.
+func spawnKV(out string) map[string]string {
+	kv := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			kv[k] = strings.TrimSpace(v)
+		}
+	}
+	return kv
+}
+
+// spawnUptime parses /proc/uptime text ("" = read the host's).
+func spawnUptime(t *testing.T, text string) float64 {
+	t.Helper()
+	if text == "" {
+		b, err := os.ReadFile("/proc/uptime")
+		if err != nil {
+			t.Fatal(err)
+		}
+		text = string(b)
+	}
+	f := strings.Fields(text)
+	if len(f) == 0 {
+		t.Fatalf("bad uptime %q", text)
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// spawnNobodyBinary copies nstui where uid 65534 can run it.
+func spawnNobodyBinary(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for d := filepath.Dir(dir); d != "/" && d != "."; d = filepath.Dir(d) {
+		if fi, err := os.Stat(d); err == nil && fi.Mode().Perm()&0o005 != 0o005 {
+			t.Skipf("%s is not world-accessible", d)
+		}
+	}
+	b, err := os.ReadFile(nstuiBinary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "nstui")
+	if err := os.WriteFile(bin, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+var spawnNobody = []string{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"}
+
+func TestSpawnUnprivilegedMapRootUser(t *testing.T) {
+	testutil.RequireRoot(t)
+	bin := spawnNobodyBinary(t)
+	script := `echo "uid=$(id -u)"; echo "map="$(cat /proc/self/uid_map); echo "host=$(hostname)"; echo "n=$(ls /proc | grep -c '^[0-9]')"`
+	for _, flags := range [][]string{{"-r"}, {"--map-root-user", "--user"}, {"-U"}} {
+		t.Run(strings.Join(flags, " "), func(t *testing.T) {
+			argv := append(append(append(slices.Clone(spawnNobody), bin, "spawn"), flags...),
+				"-p", "-n", "-m", "-u", "-i", "-C", "-T", "--hostname", "nobox", "--", "sh", "-c", script)
+			out, errs, code := spawnRunCmd(t, exec.Command(argv[0], argv[1:]...))
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			kv := spawnKV(out)
+			if kv["uid"] != "0" || kv["map"] != "0 65534 1" || kv["host"] != "nobox" {
+				t.Errorf("inside: %v, want uid 0 mapped from 65534 and hostname nobox", kv)
+			}
+			if n, _ := strconv.Atoi(kv["n"]); n > 8 {
+				t.Errorf("/proc inside lists %d processes", n)
+			}
+		})
+	}
+	t.Run("current user", func(t *testing.T) {
+		argv := append(slices.Clone(spawnNobody), bin, "spawn", "--map-current-user", "-p", "-n", "--", "sh", "-c",
+			`echo "uid=$(id -u)"; grep CapEff /proc/self/status; echo "lo=$(ip -o link show lo)"`)
+		out, errs, code := spawnRunCmd(t, exec.Command(argv[0], argv[1:]...))
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		kv := spawnKV(out)
+		if kv["uid"] != "65534" || !strings.Contains(out, "CapEff:\t0000000000000000") || !strings.Contains(kv["lo"], "UP") {
+			t.Errorf("inside: %q, want uid 65534, no capabilities, lo up (set by the init)", out)
+		}
+	})
+}
+
+func TestSpawnReapsOrphans(t *testing.T) {
+	testutil.RequireRoot(t)
+	for _, flags := range [][]string{{"--pid"}, {}} {
+		t.Run(fmt.Sprint(flags), func(t *testing.T) {
+			// 1,000 subshells block reading a FIFO; their parent exits at
+			// once, so they become the init's orphans. Closing the test's
+			// end of the FIFO makes them all exit together.
+			fifo := filepath.Join(t.TempDir(), "fifo")
+			if err := unix.Mkfifo(fifo, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			hold, err := os.OpenFile(fifo, os.O_RDWR, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer hold.Close()
+			script := `sh -c 'i=0; while [ $i -lt 1000 ]; do (read x < ` + fifo + `) & i=$((i+1)); done'; echo ready; exec sleep 120`
+			args := append(append([]string{"spawn"}, flags...), "--", "sh", "-c", script)
+			s := spawnStartReady(t, nil, args...)
+			var orphans int
+			spawnEventually(t, "1,000 orphans under the init", func() bool {
+				orphans = len(spawnChildren(s.init))
+				return orphans >= 1001 // and the command
+			})
+			hold.Close()
+			took := spawnEventually(t, "orphans reaped", func() bool {
+				members := s.members()
+				for _, p := range members {
+					if _, state, ok := spawnStat(p); ok && state == 'Z' {
+						return false
+					}
+				}
+				return len(members) == 1 // only the command is left
+			})
+			t.Logf("%d orphans exited together, all reaped within %v", orphans-1, took)
+			time.Sleep(2 * time.Second)
+			members := s.members()
+			for _, p := range members {
+				if _, state, _ := spawnStat(p); state == 'Z' {
+					t.Errorf("zombie %d in the sandbox", p)
+				}
+			}
+			if len(members) != 1 {
+				t.Errorf("sandbox has %d processes, want the command only", len(members))
+			}
+			_ = s.cmd.Process.Signal(unix.SIGTERM)
+			if code := s.wait(t); code != 128+int(unix.SIGTERM) {
+				t.Errorf("exit %d after SIGTERM, want %d", code, 128+int(unix.SIGTERM))
+			}
+		})
+	}
+}
+
+func TestSpawnExitCodes(t *testing.T) {
+	testutil.RequireRoot(t)
+	// Every status, four at a time (the machine is small); one in eight
+	// with a pid namespace, where the init is PID 1.
+	t.Run("0..255", func(t *testing.T) {
+		for worker := range 4 {
+			t.Run(strconv.Itoa(worker), func(t *testing.T) {
+				t.Parallel()
+				for code := worker; code <= 255; code += 4 {
+					args := []string{"spawn", "--", "sh", "-c", "exit " + strconv.Itoa(code)}
+					if code%8 == 0 || code == 255 {
+						args = []string{"spawn", "--pid", "--", "sh", "-c", "exit " + strconv.Itoa(code)}
+					}
+					if _, errs, got := spawnRun(t, args...); got != code {
+						t.Errorf("%v: exit %d, want %d (%s)", args, got, code, errs)
+					}
+				}
+			})
+		}
+	})
+	for _, sig := range []unix.Signal{unix.SIGHUP, unix.SIGINT, unix.SIGQUIT, unix.SIGABRT, unix.SIGKILL, unix.SIGSEGV, unix.SIGTERM, unix.SIGUSR1} {
+		for _, flags := range [][]string{{"--pid"}, {}} {
+			args := append(append([]string{"spawn"}, flags...), "--", "sh", "-c", fmt.Sprintf("kill -%d $$", int(sig)))
+			if _, errs, got := spawnRun(t, args...); got != 128+int(sig) {
+				t.Errorf("%v: exit %d, want %d (%s)", args, got, 128+int(sig), errs)
+			}
+		}
+	}
+	dir := t.TempDir()
+	noexec := filepath.Join(dir, "noexec")
+	if err := os.WriteFile(noexec, []byte("#!/bin/sh\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		argv []string
+		code int
+		msg  string
+	}{
+		{[]string{"nstui-no-such-command"}, 127, "nstui: nstui-no-such-command: command not found\n"},
+		{[]string{filepath.Join(dir, "missing")}, 127, "command not found"},
+		{[]string{noexec}, 126, "permission denied"},
+		{[]string{dir}, 126, "is a directory"},
+	} {
+		_, errs, got := spawnRun(t, append([]string{"spawn", "--pid", "--"}, c.argv...)...)
+		if got != c.code || !strings.Contains(errs, c.msg) || strings.Count(errs, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want %d and one line with %q", c.argv, got, errs, c.code, c.msg)
+		}
+	}
+}
+
+// spawnSignals are the catchable signals the test sends, with bash's names
+// for them. Excepted: SIGCHLD (the init's own), SIGURG and SIGPROF (the Go
+// runtime keeps them: preemption, profiling; SIGPROF never reaches
+// signal.Notify at all), and real-time signals 32-34 (below).
+func spawnSignals() map[unix.Signal]string {
+	sigs := map[unix.Signal]string{}
+	for s := unix.Signal(1); s <= 31; s++ {
+		switch s {
+		case unix.SIGKILL, unix.SIGSTOP, unix.SIGCHLD, unix.SIGURG, unix.SIGPROF:
+			continue
+		}
+		sigs[s] = strings.TrimPrefix(unix.SignalName(s), "SIG")
+	}
+	// Real-time signals: 32 and 33 belong to glibc's threads and 34 to
+	// the Go runtime (no handler can be installed for it); 35-64 forward.
+	sigs[unix.Signal(35)] = "RTMIN+1"
+	sigs[unix.Signal(64)] = "RTMAX"
+	return sigs
+}
+
+func TestSpawnForwardsEachSignalOnce(t *testing.T) {
+	testutil.RequireRoot(t)
+	log := filepath.Join(t.TempDir(), "signals")
+	sigs := spawnSignals()
+	var traps strings.Builder
+	for _, name := range sigs {
+		fmt.Fprintf(&traps, "trap 'echo %s >> %s' %s\n", name, log, name)
+	}
+	script := traps.String() + "echo ready\nwhile :; do sleep 0.02; done\n"
+	for _, flags := range [][]string{{"--pid"}, {}} {
+		t.Run(fmt.Sprint(flags), func(t *testing.T) {
+			_ = os.Remove(log)
+			s := spawnStartReady(t, nil, append(append([]string{"spawn"}, flags...), "--", "bash", "-c", script)...)
+			order := make([]unix.Signal, 0, len(sigs))
+			for sig := range sigs {
+				order = append(order, sig)
+			}
+			slices.Sort(order)
+			for _, sig := range order {
+				if err := s.cmd.Process.Signal(sig); err != nil {
+					t.Fatal(err)
+				}
+				spawnEventually(t, "trap for "+sigs[sig], func() bool {
+					b, _ := os.ReadFile(log)
+					return slices.Contains(strings.Fields(string(b)), sigs[sig])
+				})
+			}
+			time.Sleep(300 * time.Millisecond) // room for a duplicate to show up
+			b, _ := os.ReadFile(log)
+			seen := strings.Fields(string(b))
+			for _, sig := range order {
+				if n := strings.Count(" "+strings.Join(seen, " ")+" ", " "+sigs[sig]+" "); n != 1 {
+					t.Errorf("SIG%s seen %d times by the command", sigs[sig], n)
+				}
+			}
+			if len(seen) != len(order) {
+				t.Errorf("command saw %d signals, want %d: %v", len(seen), len(order), seen)
+			}
+			// The init survived all of them (it is still nstui's child).
+			if _, _, ok := spawnStat(s.init); !ok {
+				t.Error("the init died")
+			}
+		})
+	}
+}
+
+func TestSpawnInitSurvivesSignalsFromInside(t *testing.T) {
+	testutil.RequireRoot(t)
+	// Signals sent to PID 1 from inside do not end the init: SIGKILL and
+	// SIGSTOP are dropped by the kernel, the rest are forwarded to the
+	// command like any other signal (as tini does), here trapped.
+	script := `trap 'echo got-TERM' TERM; trap 'echo got-INT' INT; trap 'echo got-HUP' HUP
+kill -KILL 1; kill -STOP 1; kill -TERM 1; sleep 0.3; kill -INT 1; sleep 0.3; kill -HUP 1; sleep 0.3
+echo "alive ppid=$PPID"; exit 7`
+	out, errs, code := spawnRun(t, "spawn", "--pid", "--", "sh", "-c", script)
+	if code != 7 || !strings.Contains(out, "alive ppid=1") {
+		t.Fatalf("exit %d, out %q, err %q: want 7 and the init still PID 1", code, out, errs)
+	}
+	for _, sig := range []string{"TERM", "INT", "HUP"} {
+		if n := strings.Count(out, "got-"+sig+"\n"); n != 1 {
+			t.Errorf("command got SIG%s %d times, want once: %q", sig, n, out)
+		}
+	}
+}
+
+// spawnPTY reads a PTY into a channel so the test can wait for text.
+type spawnPTY struct {
+	f    *os.File
+	data chan []byte
+	buf  []byte
+}
+
+func (p *spawnPTY) expect(t *testing.T, want string) {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for !strings.Contains(string(p.buf), want) {
+		select {
+		case b, ok := <-p.data:
+			if !ok {
+				t.Fatalf("PTY closed before %q; got %q", want, p.buf)
+			}
+			p.buf = append(p.buf, b...)
+		case <-deadline:
+			t.Fatalf("no %q on the PTY; got %q", want, p.buf)
+		}
+	}
+	i := strings.Index(string(p.buf), want)
+	p.buf = p.buf[i+len(want):]
+}
+
+func (p *spawnPTY) send(t *testing.T, s string) {
+	t.Helper()
+	if _, err := p.f.WriteString(s); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSpawnJobControlOnPTY(t *testing.T) {
+	testutil.RequireRoot(t)
+	for _, flags := range [][]string{{"--pid"}, {}} {
+		t.Run(fmt.Sprint(flags), func(t *testing.T) {
+			cmd := exec.Command(nstuiBinary, append(append([]string{"spawn"}, flags...), "--", "bash", "--norc", "--noprofile", "-i")...)
+			cmd.Env = append(os.Environ(), "PS1=PROMPT$ ", "TERM=dumb")
+			f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 120})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := &spawnPTY{f: f, data: make(chan []byte, 64)}
+			go func() {
+				defer close(p.data)
+				for {
+					b := make([]byte, 4096)
+					n, err := f.Read(b)
+					if n > 0 {
+						p.data <- b[:n]
+					}
+					if err != nil {
+						return
+					}
+				}
+			}()
+			t.Cleanup(func() {
+				_ = cmd.Process.Kill()
+				_ = cmd.Wait()
+				f.Close()
+				for range p.data {
+				}
+			})
+			p.expect(t, "PROMPT$ ")
+			if strings.Contains(string(p.buf), "no job control") {
+				t.Fatalf("bash warned: %q", p.buf)
+			}
+			p.send(t, "echo \"flags=$-\"\n")
+			p.expect(t, "flags=")
+			p.expect(t, "\n")
+			// the line after "flags=" up to the newline is in what expect skipped;
+			// ask again in a form that is easy to match.
+			p.send(t, "case $- in *m*) echo JOB''CONTROL;; *) echo NO''JOBS;; esac\n")
+			p.expect(t, "JOBCONTROL")
+			p.expect(t, "PROMPT$ ")
+
+			// ctrl-c ends the foreground job, not bash nor the init.
+			p.send(t, "sleep 1000; echo after-$((40+2))\n")
+			time.Sleep(500 * time.Millisecond)
+			p.send(t, "\x03")
+			p.expect(t, "PROMPT$ ")
+			p.send(t, "echo alive-$((1+1))\n")
+			p.expect(t, "alive-2")
+
+			// ctrl-z stops the job, fg resumes it.
+			p.send(t, "sed -u s/^/got:/\n")
+			time.Sleep(300 * time.Millisecond)
+			p.send(t, "one\n")
+			p.expect(t, "got:one")
+			p.send(t, "\x1a")
+			p.expect(t, "Stopped")
+			p.expect(t, "PROMPT$ ")
+			p.send(t, "fg\n")
+			p.expect(t, "sed -u s/^/got:/")
+			time.Sleep(300 * time.Millisecond)
+			p.send(t, "two\n")
+			p.expect(t, "got:two")
+			p.send(t, "\x04") // EOF ends sed
+			p.expect(t, "PROMPT$ ")
+			p.send(t, "exit 7\n")
+			err = cmd.Wait()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 7 {
+				t.Fatalf("nstui exit: %v, want status 7", err)
+			}
+		})
+	}
+}
+
+func TestSpawnSIGKILLTakesSandboxDown(t *testing.T) {
+	testutil.RequireRoot(t)
+	before, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, flags := range [][]string{{"--pid", "--mount"}, {"--mount"}, {}} {
+		t.Run(fmt.Sprint(flags), func(t *testing.T) {
+			mnt := t.TempDir()
+			script := `sleep 1000 & sleep 1000 & (setsid sleep 1000 &) ; `
+			if slices.Contains(flags, "--mount") {
+				script += "mount -t tmpfs nstui-test-tmpfs " + mnt + " && "
+			}
+			script += "echo ready; exec sleep 1000"
+			s := spawnStartReady(t, nil, append(append([]string{"spawn"}, flags...), "--", "sh", "-c", script)...)
+			members := s.members()
+			if len(members) < 4 {
+				t.Fatalf("sandbox has %v, want 4 sleeps", members)
+			}
+			if err := s.cmd.Process.Kill(); err != nil {
+				t.Fatal(err)
+			}
+			alive := func(p int) bool {
+				_, state, ok := spawnStat(p)
+				return ok && state != 'Z'
+			}
+			took := spawnEventually(t, "sandbox gone after SIGKILL to nstui", func() bool {
+				for _, p := range append(members, s.init) {
+					if alive(p) {
+						return false
+					}
+				}
+				return true
+			})
+			t.Logf("sandbox of %d processes gone %v after nstui was killed", len(members)+1, took)
+			mi, _ := os.ReadFile("/proc/self/mountinfo")
+			if strings.Contains(string(mi), mnt) || strings.Contains(string(mi), "nstui-test-tmpfs") {
+				t.Errorf("mount from the sandbox leaked into the host: %s", mi)
+			}
+		})
+	}
+	after, _ := os.ReadFile("/proc/self/mountinfo")
+	if strings.Count(string(after), " - proc ") != strings.Count(string(before), " - proc ") {
+		t.Errorf("host proc mounts changed:\nbefore %s\nafter %s", before, after)
+	}
+}
+
+func TestSpawnCommandGetsOnlyStdioAndNoInternalEnv(t *testing.T) {
+	testutil.RequireRoot(t)
+	// Give nstui an extra inherited fd and an internal-looking variable:
+	// neither may reach the command.
+	leak, err := os.Open("/dev/null")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer leak.Close()
+	for _, flags := range [][]string{{"--pid"}, {}} {
+		t.Run(fmt.Sprint(flags), func(t *testing.T) {
+			args := append(append([]string{"spawn"}, flags...), "--", "sh", "-c", "echo ready; exec sleep 1000")
+			s := spawnStartReady(t, []*os.File{leak}, args...)
+			var cmdPid int
+			spawnEventually(t, "sleep running", func() bool {
+				for _, p := range s.members() {
+					if b, _ := os.ReadFile("/proc/" + strconv.Itoa(p) + "/comm"); strings.TrimSpace(string(b)) == "sleep" {
+						cmdPid = p
+						return true
+					}
+				}
+				return false
+			})
+			ents, err := os.ReadDir("/proc/" + strconv.Itoa(cmdPid) + "/fd")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var fds []string
+			for _, e := range ents {
+				fds = append(fds, e.Name())
+			}
+			if strings.Join(fds, ",") != "0,1,2" {
+				t.Errorf("command has fds %v, want 0,1,2", fds)
+			}
+			env, err := os.ReadFile("/proc/" + strconv.Itoa(cmdPid) + "/environ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(env, []byte("_NSTUI_")) {
+				t.Errorf("command environment has nstui's internal variables: %q", env)
+			}
+			initEnv, _ := os.ReadFile("/proc/" + strconv.Itoa(s.init) + "/environ")
+			if !bytes.Contains(initEnv, []byte("_NSTUI_INIT=")) {
+				t.Errorf("the init has no _NSTUI_INIT: the check above proves nothing")
+			}
+			if !bytes.Contains(env, []byte("PATH=")) {
+				t.Errorf("command environment lost PATH: %q", env)
+			}
+		})
+	}
+}
+
+func TestSpawnBadInput(t *testing.T) {
+	testutil.RequireRoot(t)
+	bin := spawnNobodyBinary(t)
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		argv []string
+		want string
+	}{
+		{[]string{nstuiBinary, "spawn", "--bogus"}, "unknown flag: --bogus"},
+		{[]string{nstuiBinary, "spawn", "--map-user", "1000", "--pid", "--", "true"}, "--map-user only works with a new user namespace: add --user"},
+		{[]string{nstuiBinary, "spawn", "--map-user", "no-such-user-xyz", "-U", "--", "true"}, `--map-user "no-such-user-xyz": not a number and no such name`},
+		{[]string{nstuiBinary, "spawn", "--root", "/nonexistent-nstui", "--", "true"}, "--root /nonexistent-nstui: no such directory"},
+		{[]string{nstuiBinary, "spawn", "--root", file, "--", "true"}, "not a directory"},
+		{[]string{nstuiBinary, "spawn", "--hostname", "x", "--", "true"}, "--hostname only works with a new uts namespace"},
+		{[]string{nstuiBinary, "spawn", "-m", "--propagation", "weird", "--", "true"}, `--propagation "weird"`},
+		{[]string{nstuiBinary, "spawn", "--monotonic", "5", "--", "true"}, "add --time"},
+		{[]string{nstuiBinary, "spawn", "--monotonic", "abc", "-T", "--", "true"}, "invalid argument"},
+		{append(slices.Clone(spawnNobody), bin, "spawn", "--pid", "--net", "--", "true"), "creating namespaces needs root (CAP_SYS_ADMIN): run as root, or add --user (-U)"},
+		{append(slices.Clone(spawnNobody), bin, "spawn", "-U", "--setgroups", "allow", "--", "true"), "--setgroups allow cannot be used with a gid map as a normal user"},
+	}
+	for _, c := range cases {
+		t.Run(strings.Join(c.argv[len(c.argv)-3:], " "), func(t *testing.T) {
+			before := len(spawnChildren(os.Getpid()))
+			out, errs, code := spawnRunCmd(t, exec.Command(c.argv[0], c.argv[1:]...))
+			if code == 0 {
+				t.Fatalf("exit 0, want an error (out %q)", out)
+			}
+			if strings.Count(errs, "\n") != 1 || !strings.HasPrefix(errs, "nstui: ") || !strings.Contains(errs, c.want) {
+				t.Errorf("stderr %q: want one line starting nstui: and naming %q", errs, c.want)
+			}
+			if out != "" {
+				t.Errorf("stdout %q, want nothing", out)
+			}
+			if after := len(spawnChildren(os.Getpid())); after != before {
+				t.Errorf("children of the test went from %d to %d", before, after)
+			}
+		})
+	}
+}
+
+func TestSpawnPrintEquivalentRunsTheSame(t *testing.T) {
+	testutil.RequireRoot(t)
+	flags := []string{"-p", "-n", "-u", "-i", "-T", "--hostname", "eqbox", "--boottime", "5000"}
+	script := `echo "h=$(hostname)"; echo "lo=$(ip -o link show lo | grep -c LOWER_UP)"; echo "off=$(grep boot /proc/self/timens_offsets)"; echo "n=$(ls /proc | grep -c '^[0-9]')"`
+	line, errs, code := spawnRun(t, append(append([]string{"spawn", "--print-equivalent"}, flags...), "--", "sh", "-c", script)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.HasPrefix(line, "unshare ") {
+		t.Fatalf("equivalent %q does not start with unshare", line)
+	}
+	ours, errs, code := spawnRun(t, append(append([]string{"spawn"}, flags...), "--", "sh", "-c", script)...)
+	if code != 0 {
+		t.Fatalf("spawn exit %d: %s", code, errs)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	theirs, err := exec.CommandContext(ctx, "sh", "-c", line).CombinedOutput()
+	if err != nil {
+		t.Fatalf("running %s: %v\n%s", line, err, theirs)
+	}
+	o, u := spawnKV(ours), spawnKV(string(theirs))
+	want := map[string]string{"h": "eqbox", "lo": "1", "off": "boottime 5000 0"}
+	for _, kv := range []map[string]string{o, u} {
+		kv["off"] = strings.Join(strings.Fields(kv["off"]), " ")
+	}
+	for k, v := range want {
+		if o[k] != v || u[k] != v {
+			t.Errorf("%s: nstui spawn %q, its equivalent %q; want %q\n%s", k, o[k], u[k], v, line)
+		}
+	}
+	// Both see a fresh /proc with a handful of processes.
+	if a, _ := strconv.Atoi(o["n"]); a > 8 {
+		t.Errorf("nstui spawn sees %d processes", a)
+	}
+	if a, _ := strconv.Atoi(u["n"]); a > 8 {
+		t.Errorf("the equivalent sees %d processes", a)
+	}
+}
+
+// BenchmarkSpawnVsUnshare runs the issue's benchmark pair; compare the two
+// sub-benchmarks' ns/op (bench/spawn-vs-unshare.sh prints the ratio).
+func BenchmarkSpawnVsUnshare(b *testing.B) {
+	if os.Geteuid() != 0 {
+		b.Skip("needs root")
+	}
+	pairs := []struct {
+		name string
+		argv []string
+	}{
+		{"nstui", []string{nstuiBinary, "spawn", "--pid", "--net", "--mount", "--uts", "--ipc", "--cgroup", "--", "true"}},
+		{"unshare", []string{"unshare", "--pid", "--net", "--mount", "--uts", "--ipc", "--cgroup", "--fork", "--mount-proc", "true"}},
+	}
+	for _, p := range pairs {
+		b.Run(p.name, func(b *testing.B) {
+			for b.Loop() {
+				if out, err := exec.Command(p.argv[0], p.argv[1:]...).CombinedOutput(); err != nil {
+					b.Fatalf("%v: %v %s", p.argv, err, out)
+				}
+			}
+		})
+	}
+}

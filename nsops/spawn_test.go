@@ -1,0 +1,224 @@
+package nsops
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+func TestSpawnValidate(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	spec := func(edit func(*SpawnSpec), types ...NSType) SpawnSpec {
+		s := NewSpawnSpec(types...)
+		if edit != nil {
+			edit(&s)
+		}
+		return s
+	}
+	cases := []struct {
+		name string
+		spec SpawnSpec
+		want string // "" = valid; else a substring of the one-line error
+	}{
+		{"nothing", spec(nil), ""},
+		{"all", spec(nil, AllTypes()...), ""},
+		{"bad type", spec(nil, NSType(42)), "unknown namespace type 42"},
+		{"map-root without user", spec(func(s *SpawnSpec) { s.MapRootUser = true }, PIDNS), "--map-root-user only works with a new user namespace: add --user"},
+		{"map-user without user", spec(func(s *SpawnSpec) { s.MapUser = 1000 }, NetNS), "--map-user only works with a new user namespace"},
+		{"map-group without user", spec(func(s *SpawnSpec) { s.MapGroup = 0 }), "--map-group only works"},
+		{"map-current without user", spec(func(s *SpawnSpec) { s.MapCurrentUser = true }), "--map-current-user only works"},
+		{"setgroups without user", spec(func(s *SpawnSpec) { s.SetGroups = "deny" }), "--setgroups only works"},
+		{"map root and current", spec(func(s *SpawnSpec) { s.MapRootUser, s.MapCurrentUser = true, true }, UserNS), "cannot be combined"},
+		{"map root and user", spec(func(s *SpawnSpec) { s.MapRootUser, s.MapUser = true, 5 }, UserNS), "cannot be combined"},
+		{"map user range", spec(func(s *SpawnSpec) { s.MapUser = -7 }, UserNS), "out of range"},
+		{"map user ok", spec(func(s *SpawnSpec) { s.MapUser, s.MapGroup = 1000, 1000 }, UserNS), ""},
+		{"setgroups bogus", spec(func(s *SpawnSpec) { s.SetGroups = "maybe" }, UserNS), `--setgroups "maybe": want allow or deny`},
+		{"propagation bogus", spec(func(s *SpawnSpec) { s.Propagation = "rshared" }, MntNS), `--propagation "rshared": want private, shared, slave or unchanged`},
+		{"propagation without mount", spec(func(s *SpawnSpec) { s.Propagation = "slave" }, NetNS), "add --mount"},
+		{"propagation with pid implies mount", spec(func(s *SpawnSpec) { s.Propagation = "slave" }, PIDNS), ""},
+		{"propagation with pid and no proc", spec(func(s *SpawnSpec) { s.Propagation, s.NoMountProc = "slave", true }, PIDNS), "add --mount"},
+		{"hostname without uts", spec(func(s *SpawnSpec) { s.Hostname = "box" }, NetNS), "--hostname only works with a new uts namespace: add --uts"},
+		{"hostname too long", spec(func(s *SpawnSpec) { s.Hostname = strings.Repeat("x", 65) }, UTSNS), "longer than 64"},
+		{"offsets without time", spec(func(s *SpawnSpec) { s.Monotonic = 5 }), "add --time"},
+		{"offsets", spec(func(s *SpawnSpec) { s.Monotonic, s.Boottime = 5, -5 }, TimeNS), ""},
+		{"empty command", spec(func(s *SpawnSpec) { s.Args = []string{""} }), "empty command name"},
+		{"root missing", spec(func(s *SpawnSpec) { s.Root = filepath.Join(dir, "nope") }), "no such directory"},
+		{"root is a file", spec(func(s *SpawnSpec) { s.Root = file }), "not a directory"},
+		{"root ok", spec(func(s *SpawnSpec) { s.Root = dir }), ""},
+		{"wd missing in root", spec(func(s *SpawnSpec) { s.Root, s.Wd = dir, "/nope" }), "--wd /nope: no such directory"},
+		{"wd ok in root", spec(func(s *SpawnSpec) { s.Root, s.Wd = "/", dir }), ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.spec.Validate()
+			switch {
+			case c.want == "" && err != nil:
+				t.Fatalf("Validate() = %v, want nil", err)
+			case c.want != "" && err == nil:
+				t.Fatalf("Validate() = nil, want %q", c.want)
+			case c.want != "" && !strings.Contains(err.Error(), c.want):
+				t.Fatalf("Validate() = %q, want it to contain %q", err, c.want)
+			case err != nil && strings.Contains(err.Error(), "\n"):
+				t.Fatalf("error is not one line: %q", err)
+			}
+			if c.want != "" {
+				if _, cerr := c.spec.Command(); cerr == nil {
+					t.Fatal("Command() accepted a spec Validate rejects")
+				}
+			}
+		})
+	}
+}
+
+func TestSpawnEquivalent(t *testing.T) {
+	cases := []struct {
+		name string
+		spec SpawnSpec
+		want string
+	}{
+		{"bench", NewSpawnSpec(PIDNS, NetNS, MntNS, UTSNS, IPCNS, CgroupNS),
+			`unshare --cgroup --ipc --mount --net --pid --uts --fork --kill-child --mount-proc sh -c 'ip link set lo up && exec "${SHELL:-/bin/sh}"'`},
+		{"pid no proc", func() SpawnSpec { s := NewSpawnSpec(PIDNS); s.NoMountProc = true; s.Args = []string{"true"}; return s }(),
+			`unshare --pid --fork --kill-child true`},
+		{"net no lo, quoted args", func() SpawnSpec {
+			s := NewSpawnSpec(NetNS)
+			s.NoLo = true
+			s.Args = []string{"sh", "-c", "echo it's"}
+			return s
+		}(), `unshare --net --fork --kill-child sh -c 'echo it'\''s'`},
+		{"user default maps root", NewSpawnSpec(UserNS), `unshare --user --fork --kill-child --map-root-user`},
+		{"everything", func() SpawnSpec {
+			s := NewSpawnSpec(UserNS, UTSNS, TimeNS, MntNS, NetNS)
+			s.MapUser, s.MapGroup, s.SetGroups = 1000, 100, "deny"
+			s.Hostname = "my box"
+			s.Propagation = "slave"
+			s.Root, s.Wd = "/srv/root", "/tmp"
+			s.Monotonic, s.Boottime = 3600, -60
+			s.Args = []string{"id", "-u"}
+			return s
+		}(), `unshare --mount --net --time --user --uts --fork --kill-child --map-user=1000 --map-group=100 --setgroups=deny ` +
+			`--propagation=slave --root=/srv/root --wd=/tmp --monotonic=3600 --boottime=-60 ` +
+			`sh -c 'hostname '\''my box'\'' && ip link set lo up && exec "$@"' sh id -u`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := c.spec.Equivalent(); got != c.want {
+				t.Fatalf("Equivalent()\n got %s\nwant %s", got, c.want)
+			}
+		})
+	}
+}
+
+func TestSpawnCommandAttrs(t *testing.T) {
+	s := NewSpawnSpec(PIDNS, NetNS, TimeNS, UserNS)
+	s.Args = []string{"true"}
+	s.Env = []string{"A=1", "_NSTUI_OTHER=x", "SHELL=/bin/bash"}
+	s.Exe = "/bin/false"
+	cmd, err := s.Command()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		for _, f := range cmd.ExtraFiles {
+			f.Close()
+		}
+	}()
+	attr := cmd.SysProcAttr
+	// pid implies mnt; time is created by the init itself, never by clone.
+	want := uintptr(unix.CLONE_NEWPID | unix.CLONE_NEWNET | unix.CLONE_NEWNS | unix.CLONE_NEWUSER)
+	if attr.Cloneflags != want {
+		t.Errorf("Cloneflags = %#x, want %#x", attr.Cloneflags, want)
+	}
+	wantU := []syscall.SysProcIDMap{{ContainerID: 0, HostID: os.Geteuid(), Size: 1}}
+	if len(attr.UidMappings) != 1 || attr.UidMappings[0] != wantU[0] {
+		t.Errorf("UidMappings = %+v, want %+v", attr.UidMappings, wantU)
+	}
+	if attr.Setpgid || attr.Setsid || attr.Pdeathsig != 0 {
+		t.Errorf("Setpgid/Setsid/Pdeathsig are the caller's to choose, got %+v", attr)
+	}
+	if cmd.Path != "/bin/false" || cmd.Args[len(cmd.Args)-1] != "true" {
+		t.Errorf("Path %q Args %q", cmd.Path, cmd.Args)
+	}
+	var initVars int
+	for _, kv := range cmd.Env {
+		if strings.HasPrefix(kv, "_NSTUI_OTHER") {
+			t.Errorf("internal variable passed on: %s", kv)
+		}
+		if strings.HasPrefix(kv, initEnv+"=") {
+			initVars++
+		}
+	}
+	if initVars != 1 {
+		t.Errorf("%d %s variables, want 1", initVars, initEnv)
+	}
+	// ExtraFiles[0] must be a pidfd of this very process.
+	if len(cmd.ExtraFiles) != 1 {
+		t.Fatalf("ExtraFiles = %v", cmd.ExtraFiles)
+	}
+	fdinfo, err := os.ReadFile("/proc/self/fdinfo/" + strconv.Itoa(int(cmd.ExtraFiles[0].Fd())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(fdinfo), "Pid:\t"+strconv.Itoa(os.Getpid())+"\n") {
+		t.Errorf("ExtraFiles[0] is not a pidfd of pid %d:\n%s", os.Getpid(), fdinfo)
+	}
+}
+
+func TestSpawnDefaultShell(t *testing.T) {
+	s := NewSpawnSpec()
+	s.Env = []string{"SHELL=/bin/zsh"}
+	if got := s.shellCommand(); len(got) != 1 || got[0] != "/bin/zsh" {
+		t.Errorf("shellCommand() = %q, want [/bin/zsh]", got)
+	}
+	s.Env = []string{"PATH=/bin"}
+	if got := s.shellCommand(); len(got) != 1 || got[0] != "/bin/sh" {
+		t.Errorf("shellCommand() = %q, want [/bin/sh]", got)
+	}
+}
+
+func TestSpawnDescendants(t *testing.T) {
+	// The no-pid-namespace teardown finds what to kill through /proc: check
+	// it finds a real grandchild of ours.
+	proc, err := os.Open("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer proc.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	p, err := os.StartProcess("/bin/sh", []string{"sh", "-c", "sleep 30 & echo $!; wait"}, &os.ProcAttr{Files: []*os.File{nil, w, os.Stderr}})
+	w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = p.Kill(); _, _ = p.Wait() }()
+	buf := make([]byte, 32)
+	n, _ := r.Read(buf)
+	grandchild := strings.TrimSpace(string(buf[:n]))
+	defer func() {
+		if pid, err := strconv.Atoi(grandchild); err == nil && pid > 0 {
+			_ = unix.Kill(pid, unix.SIGKILL)
+		}
+	}()
+	got := descendants(proc, os.Getpid())
+	var sawChild, sawGrandchild bool
+	for _, pid := range got {
+		sawChild = sawChild || pid == p.Pid
+		sawGrandchild = sawGrandchild || strconv.Itoa(pid) == grandchild
+	}
+	if !sawChild || !sawGrandchild {
+		t.Fatalf("descendants(%d) = %v, want child %d and grandchild %s", os.Getpid(), got, p.Pid, grandchild)
+	}
+}
