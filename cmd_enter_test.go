@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creack/pty"
 	"github.com/nstui/nstui/internal/testutil"
 	"github.com/nstui/nstui/nsops"
 	"golang.org/x/sys/unix"
@@ -470,5 +471,74 @@ func TestEnterPrintEquivalent(t *testing.T) {
 	}
 	if want := "nsenter --target 42 --net --uts --root --wd=/srv --setuid 1000 -- ip 'a b'\n"; out != want {
 		t.Fatalf("got %q, want %q", out, want)
+	}
+}
+
+// TestEnterOnPTY starts the helper the way the TUI does: Command() on a new
+// PTY (creack/pty makes it a session leader with the PTY as its terminal). The
+// shell inside has job control, ctrl-c reaches its job, and its exit status
+// comes back.
+func TestEnterOnPTY(t *testing.T) {
+	testutil.RequireRoot(t)
+	tg := everyTypeTarget(t)
+	spec := nsops.NewEnterSpec(tg.pid)
+	spec.Exe = nstuiBinary
+	spec.Args = []string{"sh", "-i"}
+	cmd, err := spec.Command()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ptmx, err := pty.Start(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptmx.Close()
+	for _, f := range cmd.ExtraFiles {
+		f.Close() // the helper has them now
+	}
+	out := make(chan string, 1)
+	go func() {
+		var all bytes.Buffer
+		buf := make([]byte, 4096)
+		for {
+			n, err := ptmx.Read(buf)
+			all.Write(buf[:n])
+			if err != nil {
+				out <- all.String()
+				return
+			}
+		}
+	}()
+	// The shell reads each line when it is ready; the PTY buffers the rest.
+	io := "case $- in *m*) echo JOB''CONTROL;; esac; readlink /proc/self/ns/user\nsleep 100\n"
+	if _, err := ptmx.Write([]byte(io)); err != nil {
+		t.Fatal(err)
+	}
+	// ctrl-c once the job runs (found by polling /proc; nothing is timed).
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		running := false
+		for _, p := range descendants(cmd.Process.Pid) {
+			running = running || procComm(p) == "sleep"
+		}
+		if running {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the shell never started sleep")
+		}
+	}
+	ptmx.Write([]byte("\x03"))
+	ptmx.Write([]byte("echo after-$?\nexit 3\n"))
+	werr := cmd.Wait()
+	text := <-out
+	var ee *exec.ExitError
+	if !errors.As(werr, &ee) || ee.ExitCode() != 3 {
+		t.Fatalf("exit: %v, want status 3; output:\n%s", werr, text)
+	}
+	want := readlink(t, fmt.Sprintf("/proc/%d/ns/user", tg.pid))
+	for _, s := range []string{"JOBCONTROL", want, "after-130"} {
+		if !strings.Contains(text, s) {
+			t.Errorf("PTY output lacks %q:\n%s", s, text)
+		}
 	}
 }

@@ -204,6 +204,18 @@ static void forward(int sig)
 }
 
 /*
+ * take_terminal makes the child its own process group and, when we were the
+ * terminal's foreground, puts that group in front. A shell started inside the
+ * pid namespace cannot see our (outer) process group: job control would fail
+ * ("Cannot set tty process group") unless its group is one it can see.
+ */
+static void take_terminal(pid_t pgrp)
+{
+	signal(SIGTTOU, SIG_IGN); /* a background tcsetpgrp would stop us */
+	tcsetpgrp(STDIN_FILENO, pgrp);
+}
+
+/*
  * continue_as_child forks after a pid namespace was joined: setns(pid) only
  * sets the namespace for our children. The parent stays outside, forwards
  * termination signals, follows job control like nsenter, and exits with the
@@ -212,6 +224,7 @@ static void forward(int sig)
 static void continue_as_child(void)
 {
 	static const int fwd[] = { SIGHUP, SIGTERM, SIGUSR1, SIGUSR2 };
+	int tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
 	sigset_t block, old;
 	int status;
 	pid_t pid;
@@ -225,6 +238,11 @@ static void continue_as_child(void)
 	if (pid < 0)
 		fail(EXIT_SETUP, "fork", errno);
 	if (pid == 0) {
+		if (tty) {
+			setpgid(0, 0);
+			take_terminal(getpgrp());
+			signal(SIGTTOU, SIG_DFL);
+		}
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return;
 	}
@@ -233,9 +251,11 @@ static void continue_as_child(void)
 		struct sigaction sa = { .sa_handler = forward };
 		sigaction(fwd[i], &sa, NULL);
 	}
-	/* A terminal sends SIGINT/SIGQUIT to the child's process group already. */
+	/* A terminal sends SIGINT/SIGQUIT to the foreground group, the child's. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
+	if (tty)
+		setpgid(pid, pid); /* also done by the child: whoever runs first */
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	for (;;) {
 		if (waitpid(pid, &status, WUNTRACED) < 0) {
@@ -245,9 +265,16 @@ static void continue_as_child(void)
 		}
 		if (!WIFSTOPPED(status))
 			break;
-		kill(getpid(), SIGSTOP); /* the child stopped: stop too, resume it with us */
-		kill(pid, SIGCONT);
+		/* The child stopped (ctrl-z): stop too, and resume it with us. */
+		if (tty)
+			take_terminal(getpgrp());
+		kill(getpid(), SIGSTOP);
+		if (tty)
+			take_terminal(pid);
+		kill(tty ? -pid : pid, SIGCONT);
 	}
+	if (tty)
+		take_terminal(getpgrp());
 	if (WIFSIGNALED(status))
 		_exit(128 + WTERMSIG(status));
 	_exit(WEXITSTATUS(status));
