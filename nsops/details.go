@@ -378,18 +378,35 @@ func fdNSID(fd int) (NSID, error) {
 	return NSID{Dev: st.Dev, Ino: st.Ino}, nil
 }
 
-// inNamespace runs fn on a new OS thread that has joined the namespace
-// open as fd (setns with cloneFlag, which also makes the kernel check the
-// fd's type). The thread stays locked so that, tainted, it is destroyed
-// when the goroutine ends instead of going back to the runtime's pool.
-// Only types without a single-thread rule may be joined here (uts, net,
-// ipc, cgroup); user, mnt and time need a single-threaded caller.
-func inNamespace(fd int, cloneFlag uintptr, fn func() error) error {
+// inNamespace runs fn on an OS thread that is in the namespace of type t
+// open as fd. When the calling process is already there, fn just runs (no
+// privilege needed). Otherwise a fresh goroutine locks its thread and joins
+// with setns (the kernel also checks the fd's type); that thread stays
+// locked so that, tainted, it is destroyed when the goroutine ends instead
+// of going back to the runtime's pool. Only types without a single-thread
+// rule may be joined here (uts, net, ipc, cgroup): user, mnt and time need
+// a single-threaded caller.
+func inNamespace(fd int, t NSType, fn func() error) error {
+	target, err := fdNSID(fd)
+	if err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
-		if err := unix.Setns(fd, int(cloneFlag)); err != nil {
-			errc <- fmt.Errorf("setns: %w", err)
+		var st unix.Stat_t
+		if unix.Stat("/proc/thread-self/ns/"+t.String(), &st) == nil && (NSID{Dev: st.Dev, Ino: st.Ino}) == target {
+			err := fn()
+			runtime.UnlockOSThread() // untouched: the thread may be reused
+			errc <- err
+			return
+		}
+		if err := unix.Setns(fd, int(t.CloneFlag())); err != nil {
+			runtime.UnlockOSThread() // a failed setns changed nothing
+			if errors.Is(err, unix.EPERM) {
+				err = fmt.Errorf("%w (joining a %s namespace needs CAP_SYS_ADMIN over it: run as root)", err, t)
+			}
+			errc <- fmt.Errorf("setns %s: %w", t, err)
 			return
 		}
 		errc <- fn()
@@ -435,7 +452,7 @@ func nsParentChain(fd int) (int, NSID, error) {
 
 func readUTSDetails(src *detailsSource) (*UTSDetails, error) {
 	var u unix.Utsname
-	err := inNamespace(src.nsfd, unix.CLONE_NEWUTS, func() error {
+	err := inNamespace(src.nsfd, UTSNS, func() error {
 		if err := unix.Uname(&u); err != nil {
 			return fmt.Errorf("uname: %w", err)
 		}
@@ -543,38 +560,32 @@ func readTimeDetails(src *detailsSource) (*TimeDetails, error) {
 }
 
 func readCgroupDetails(src *detailsSource, d *Details) (*CgroupDetails, error) {
-	// Both views are read on one thread: first as the reader sees the
-	// cgroup file, then after joining the cgroup namespace, where the
-	// kernel prints paths relative to that namespace's root.
-	name := "cgroup"
-	var outside, inside []byte
+	// The cgroup file is read twice: as we see it, then from a thread that
+	// joined the cgroup namespace, where the kernel prints paths relative
+	// to that namespace's root. The difference is the root.
+	var inside []byte
 	read := func() ([]byte, error) {
 		if src.dir >= 0 {
-			return src.readFile(name)
+			return src.readFile("cgroup")
 		}
-		// No member: our own thread's cgroup, seen from both sides.
+		// No member: our own cgroup (every thread not moved on its own is
+		// in the process's), seen from both sides.
 		b, err := os.ReadFile("/proc/thread-self/cgroup")
 		if err != nil {
 			return nil, fmt.Errorf("read /proc/thread-self/cgroup: %w", err)
 		}
 		return b, nil
 	}
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread() // never unlocked: see inNamespace
+	outside, err := read()
+	if err != nil {
+		return nil, err
+	}
+	err = inNamespace(src.nsfd, CgroupNS, func() error {
 		var err error
-		if outside, err = read(); err != nil {
-			errc <- err
-			return
-		}
-		if err := unix.Setns(src.nsfd, unix.CLONE_NEWCGROUP); err != nil {
-			errc <- fmt.Errorf("setns: %w", err)
-			return
-		}
 		inside, err = read()
-		errc <- err
-	}()
-	if err := <-errc; err != nil {
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	out, err := parseCgroupLines(outside)
@@ -625,7 +636,7 @@ func readIPCDetails(src *detailsSource) (*IPCDetails, error) {
 	// /proc/sysvipc/* list the objects of the reading thread's ipc
 	// namespace, so they are read after joining it.
 	c := &IPCDetails{}
-	err := inNamespace(src.nsfd, unix.CLONE_NEWIPC, func() error {
+	err := inNamespace(src.nsfd, IPCNS, func() error {
 		for _, f := range []struct {
 			name string
 			dst  *int
@@ -642,4 +653,80 @@ func readIPCDetails(src *detailsSource) (*IPCDetails, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// ReadHostnames reads the hostname of each uts namespace in nss on one OS
+// thread that joins them in turn: one thread for the batch instead of one
+// per ReadDetails call, for naming many namespaces in a list. Each is
+// opened through ns.Path (else /proc/<ns.PID>/ns/uts) and checked to still
+// be ns.ID. Namespaces that are gone or cannot be joined are left out.
+func ReadHostnames(nss []*Namespace) map[NSID]string {
+	out := make(map[NSID]string, len(nss))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		runtime.LockOSThread()
+		tainted := false
+		defer func() {
+			if !tainted {
+				runtime.UnlockOSThread()
+			}
+		}()
+		var own NSID
+		var st unix.Stat_t
+		if unix.Stat("/proc/thread-self/ns/uts", &st) == nil {
+			own = NSID{Dev: st.Dev, Ino: st.Ino}
+		}
+		cur := own
+		for _, ns := range nss {
+			if ns == nil || ns.Type != UTSNS {
+				continue
+			}
+			fd := openUTSOf(ns)
+			if fd < 0 {
+				continue
+			}
+			if ns.ID != cur {
+				if err := unix.Setns(fd, unix.CLONE_NEWUTS); err != nil {
+					unix.Close(fd)
+					continue
+				}
+				cur, tainted = ns.ID, true
+			}
+			unix.Close(fd)
+			var u unix.Utsname
+			if unix.Uname(&u) == nil {
+				out[ns.ID] = unix.ByteSliceToString(u.Nodename[:])
+			}
+		}
+		if tainted && cur == own {
+			// Back home: the thread is clean again.
+			tainted = false
+		}
+	}()
+	<-done
+	return out
+}
+
+// openUTSOf opens ns (a uts namespace) by its path or lowest pid and
+// returns the fd, or -1 when it is gone or no longer the same namespace.
+func openUTSOf(ns *Namespace) int {
+	paths := []string{ns.Path}
+	if ns.PID > 0 {
+		paths = append(paths, "/proc/"+strconv.Itoa(ns.PID)+"/ns/uts")
+	}
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		fd, err := unix.Open(p, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			continue
+		}
+		if id, err := fdNSID(fd); err == nil && id == ns.ID {
+			return fd
+		}
+		unix.Close(fd)
+	}
+	return -1
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/nstui/nstui/internal/testutil"
+	"go.uber.org/goleak"
 	"golang.org/x/sys/unix"
 )
 
@@ -645,12 +647,22 @@ func TestDetailsInitialNamespaces(t *testing.T) {
 func TestDetailsNoThreadLeak(t *testing.T) {
 	testutil.RequireRoot(t)
 	host := "box-" + detailsRand(t)
-	pid := startDetailsSandbox(t, false, "unshare", "--uts", "--ipc", "--net", "sh", "-c", `hostname "$1" && exec sleep 60`, "sh", host)
+	pid := startDetailsSandbox(t, false, "unshare", "--uts", "--ipc", "--net", "--cgroup", "sh", "-c", `hostname "$1" && exec sleep 60`, "sh", host)
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	fds := func() int {
+		ents, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ents)
+	}
+	fdsBefore := fds()
 	mine, _ := os.Hostname()
 	for i := 0; i < 20; i++ {
-		for _, typ := range []NSType{UTSNS, IPCNS, NetNS} {
+		for _, typ := range AllTypes() {
 			detailsRead(t, detailsNSOf(t, pid, typ), pid)
 		}
+		ReadHostnames([]*Namespace{detailsNSOf(t, pid, UTSNS)})
 		var u unix.Utsname
 		if err := unix.Uname(&u); err != nil {
 			t.Fatal(err)
@@ -658,6 +670,9 @@ func TestDetailsNoThreadLeak(t *testing.T) {
 		if got := unix.ByteSliceToString(u.Nodename[:]); got != mine {
 			t.Fatalf("after %d reads our thread sees hostname %q, want %q", i+1, got, mine)
 		}
+	}
+	if n := fds(); n != fdsBefore {
+		t.Errorf("%d open fds after the reads, %d before", n, fdsBefore)
 	}
 	// Every thread of this process is still in our network namespace.
 	want := detailsNSIDOf(t, "/proc/self/ns/net")
@@ -786,4 +801,70 @@ func BenchmarkDetailsVsCLI(b *testing.B) {
 			}
 		})
 	}
+}
+
+func TestDetailsReadHostnames(t *testing.T) {
+	testutil.RequireRoot(t)
+	want := map[NSID]string{}
+	var nss []*Namespace
+	for i := 0; i < 3; i++ {
+		host := "box-" + detailsRand(t)
+		pid := startDetailsSandbox(t, false, "unshare", "--uts", "sh", "-c", `hostname "$1" && exec sleep 60`, "sh", host)
+		ns := detailsNSOf(t, pid, UTSNS)
+		if i == 1 {
+			ns.Path = "" // found through its pid
+		}
+		nss = append(nss, ns)
+		want[ns.ID] = host
+	}
+	self := detailsNSOf(t, os.Getpid(), UTSNS)
+	want[self.ID], _ = os.Hostname()
+	nss = append(nss, self, nil, &Namespace{Type: NetNS, ID: self.ID},
+		&Namespace{Type: UTSNS, ID: NSID{Ino: 1}, Path: self.Path}) // a stale id: left out
+	got := ReadHostnames(nss)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	for id, h := range got {
+		if h != want[id] {
+			continue
+		}
+		for _, ns := range nss {
+			if ns != nil && ns.ID == id && ns.PID > 0 && ns.PID != os.Getpid() {
+				if cli := strings.TrimSpace(detailsRun(t, "nsenter", "-t", strconv.Itoa(ns.PID), "-u", "hostname")); cli != h {
+					t.Errorf("%d: %q, nsenter shows %q", ns.PID, h, cli)
+				}
+			}
+		}
+	}
+	if h, _ := os.Hostname(); h != want[self.ID] {
+		t.Errorf("our hostname changed to %q", h)
+	}
+}
+
+// BenchmarkDetailsHostnames compares naming 8 uts namespaces with one
+// ReadHostnames batch and with 8 ReadDetails calls.
+func BenchmarkDetailsHostnames(b *testing.B) {
+	testutil.RequireRoot(b)
+	var nss []*Namespace
+	for i := 0; i < 8; i++ {
+		pid := startDetailsSandbox(b, false, "unshare", "--uts", "sleep", "600")
+		nss = append(nss, detailsNSOf(b, pid, UTSNS))
+	}
+	b.Run("batch", func(b *testing.B) {
+		for b.Loop() {
+			if got := ReadHostnames(nss); len(got) != len(nss) {
+				b.Fatalf("%d of %d", len(got), len(nss))
+			}
+		}
+	})
+	b.Run("each", func(b *testing.B) {
+		for b.Loop() {
+			for _, ns := range nss {
+				if _, err := ReadDetails(ns, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
 }
