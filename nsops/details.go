@@ -246,10 +246,14 @@ func (s *detailsSource) readFile(name string) ([]byte, error) {
 	return b, nil
 }
 
-// goneError marks the errors a process that exited produces.
+// goneError marks the errors a process that exited produces, and says
+// what to do about a permission error.
 func goneError(pid int, err error) error {
-	if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ESRCH) {
+	switch {
+	case errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ESRCH):
 		return fmt.Errorf("pid %d: %w (%w)", pid, ErrMemberExited, err)
+	case errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM):
+		return fmt.Errorf("%w (another user's process: run as root)", err)
 	}
 	return err
 }

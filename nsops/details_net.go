@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -40,13 +39,21 @@ type Route struct {
 	Table  int    `json:"table"`
 }
 
-// readNetDetails opens a netlink socket inside the namespace (netlink's
-// NewHandleAt joins it on a locked thread just for the socket call) and
-// lists links, addresses and routes through it.
+// readNetDetails opens a netlink socket inside the namespace and lists
+// links, addresses and routes through it. A socket stays in the network
+// namespace it was created in, so only its creation needs the joined
+// thread (and none at all for our own namespace, which works unprivileged).
 func readNetDetails(src *detailsSource) (*NetDetails, error) {
-	h, err := netlink.NewHandleAt(netns.NsHandle(src.nsfd), unix.NETLINK_ROUTE)
+	var h *netlink.Handle
+	err := inNamespace(src.nsfd, NetNS, func() error {
+		var err error
+		if h, err = netlink.NewHandle(unix.NETLINK_ROUTE); err != nil {
+			return fmt.Errorf("netlink socket: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("netlink socket in namespace: %w", err)
+		return nil, err
 	}
 	defer h.Close()
 

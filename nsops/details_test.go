@@ -618,9 +618,10 @@ func TestDetailsSkipsWrongMember(t *testing.T) {
 }
 
 // TestDetailsInitialNamespaces reads our own namespaces and checks the
-// values the initial namespaces must have.
+// values the initial namespaces must have. It needs no privilege: nothing
+// is joined when we are already in the namespace (TestDetailsUnprivileged
+// runs it as nobody).
 func TestDetailsInitialNamespaces(t *testing.T) {
-	testutil.RequireRoot(t)
 	self := os.Getpid()
 	for _, typ := range AllTypes() {
 		d := detailsRead(t, detailsNSOf(t, self, typ), self)
@@ -867,4 +868,66 @@ func BenchmarkDetailsHostnames(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestDetailsUnprivileged runs this test binary as user nobody: reading our
+// own namespaces must work without privilege, and a sandbox's uts
+// namespace must fail with one clear line, not a panic.
+func TestDetailsUnprivileged(t *testing.T) {
+	testutil.RequireRoot(t)
+	if os.Getenv("NSTUI_DETAILS_UNPRIV_PID") != "" {
+		t.Skip("already the unprivileged child") // never reached: the child runs other tests
+	}
+	host := "box-" + detailsRand(t)
+	pid := startDetailsSandbox(t, false, "unshare", "--uts", "sh", "-c", `hostname "$1" && exec sleep 60`, "sh", host)
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "nsops.test")
+	data, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", bin,
+		"-test.run=^(TestDetailsInitialNamespaces|TestDetailsUnprivilegedChild)$", "-test.v", "-test.count=1")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "NSTUI_DETAILS_UNPRIV_PID="+strconv.Itoa(pid),
+		"NSTUI_DETAILS_UNPRIV_INO="+strconv.FormatUint(detailsNSOf(t, pid, UTSNS).ID.Ino, 10), testutil.RequireRootEnv+"=0")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("as nobody: %v\n%s", err, out)
+	}
+	for _, want := range []string{"--- PASS: TestDetailsInitialNamespaces", "--- PASS: TestDetailsUnprivilegedChild"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("as nobody, %q missing:\n%s", want, out)
+		}
+	}
+}
+
+// TestDetailsUnprivilegedChild is the unprivileged half of
+// TestDetailsUnprivileged; on its own it checks nothing and says so.
+func TestDetailsUnprivilegedChild(t *testing.T) {
+	pid, err := strconv.Atoi(os.Getenv("NSTUI_DETAILS_UNPRIV_PID"))
+	if err != nil {
+		t.Log("only meaningful when started by TestDetailsUnprivileged")
+		return
+	}
+	if os.Geteuid() == 0 {
+		t.Fatal("the child runs as root")
+	}
+	// nobody may not even stat another user's namespace links: the parent
+	// passes the inode, the device is the one nsfs device.
+	ino, _ := strconv.ParseUint(os.Getenv("NSTUI_DETAILS_UNPRIV_INO"), 10, 64)
+	id := detailsNSIDOf(t, "/proc/self/ns/uts")
+	id.Ino = ino
+	ns := &Namespace{Type: UTSNS, ID: id, PID: pid, Path: fmt.Sprintf("/proc/%d/ns/uts", pid)}
+	_, err = ReadDetails(ns, nil)
+	if err == nil || !strings.Contains(err.Error(), "run as root") {
+		t.Fatalf("joining another uts namespace as nobody: %v, want an error that says to run as root", err)
+	}
+	t.Logf("as nobody: %v", err)
 }
