@@ -210,6 +210,11 @@ func (s EnterSpec) Command() (*exec.Cmd, error) {
 	if err != nil {
 		return nil, err
 	}
+	return p.command(), nil
+}
+
+// command is the helper's command for a prepared plan.
+func (p *enterPlan) command() *exec.Cmd {
 	fds := make([]int, len(p.files))
 	for i := range fds {
 		fds[i] = 3 + i // ExtraFiles[i] becomes fd 3+i in the child
@@ -219,7 +224,7 @@ func (s EnterSpec) Command() (*exec.Cmd, error) {
 		Args:       append([]string{EnterHelperArg0}, p.args...),
 		Env:        append(p.env, EnterEnv+"="+p.config(fds)),
 		ExtraFiles: p.files,
-	}, nil
+	}
 }
 
 // Exec is Command without a middle process: it replaces the calling process

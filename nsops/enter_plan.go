@@ -33,6 +33,7 @@ type enterPlan struct {
 	groups   bool
 	fork     bool
 	shell    bool
+	usePidfd bool // setns(pidfd) works here (Linux >= 5.8)
 	exe      string
 	args     []string
 	env      []string
@@ -53,7 +54,7 @@ func (p *enterPlan) add(f *os.File) int {
 // descriptor number files[i] has in the helper.
 func (p *enterPlan) config(fds []int) string {
 	var b strings.Builder
-	if p.pidfd >= 0 && p.pidflags != 0 {
+	if p.pidfd >= 0 { // even with no flags: the helper must keep it from the command
 		fmt.Fprintf(&b, "pidfd=%d:%#x ", fds[p.pidfd], p.pidflags)
 	}
 	if len(p.ns) > 0 {
@@ -162,10 +163,16 @@ func (s EnterSpec) wantTypes() []NSType {
 
 // plan opens every target and decides what the helper does.
 func (s EnterSpec) plan() (*enterPlan, error) {
+	return s.planWith(pidfdSetns())
+}
+
+// planWith is plan, with setns(pidfd) allowed or not (tests take the
+// namespace-file path of kernels older than 5.8 with usePidfd false).
+func (s EnterSpec) planWith(usePidfd bool) (*enterPlan, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	p := &enterPlan{pidfd: -1, root: -1, wd: -1, uid: s.UID, gid: s.GID, exe: s.Exe}
+	p := &enterPlan{pidfd: -1, root: -1, wd: -1, uid: s.UID, gid: s.GID, exe: s.Exe, usePidfd: usePidfd}
 	if err := s.open(p); err != nil {
 		p.close()
 		return nil, err
@@ -297,16 +304,19 @@ func (s EnterSpec) open(p *enterPlan) error {
 // one setns call), else one /proc/PID/ns file per type.
 func (p *enterPlan) planPID(s EnterSpec, entered map[NSType]bool) error {
 	pid := s.Target
+	// The pidfd also pins the process: checked again after reading /proc,
+	// it proves the pid was not reused meanwhile. Kernels before 5.3 have
+	// none; before 5.8 setns cannot take one, and namespace files are used.
 	fd, err := unix.PidfdOpen(pid, 0)
-	usePidfd := err == nil
 	switch {
 	case err == nil:
 		p.pidfd = p.add(os.NewFile(uintptr(fd), fmt.Sprintf("pidfd:%d", pid)))
 	case errors.Is(err, unix.ENOSYS):
-		// Kernel < 5.3: no pidfds; fall back to namespace files.
+		p.usePidfd = false
 	default:
 		return enterErr(fmt.Sprintf("pidfd_open(%d)", pid), err)
 	}
+	usePidfd := p.usePidfd
 	for _, t := range s.wantTypes() {
 		if _, ok := s.Paths[t]; ok {
 			continue // a file given for this type wins (nsenter --net=FILE)
@@ -336,6 +346,19 @@ func (p *enterPlan) planPID(s EnterSpec, entered map[NSType]bool) error {
 		p.ns = append(p.ns, enterNSFile{file: p.add(f), t: t})
 	}
 	return nil
+}
+
+// pidfdSetns reports whether setns(2) takes a pidfd: Linux >= 5.8.
+func pidfdSetns() bool {
+	var u unix.Utsname
+	if unix.Uname(&u) != nil {
+		return false
+	}
+	var major, minor int
+	if _, err := fmt.Sscanf(unix.ByteSliceToString(u.Release[:]), "%d.%d", &major, &minor); err != nil {
+		return false
+	}
+	return major > 5 || major == 5 && minor >= 8
 }
 
 // pidfdAlive checks that the process behind the pidfd still runs.

@@ -186,3 +186,71 @@ func TestEnterCommandErrors(t *testing.T) {
 		t.Fatalf("plain file: %v", err)
 	}
 }
+
+// TestEnterNamespaceFilesFallback joins every type through /proc/PID/ns files
+// instead of setns(pidfd), the path kernels before 5.8 take, and checks that
+// the pidfd (kept only to pin the process) does not reach the command.
+func TestEnterNamespaceFilesFallback(t *testing.T) {
+	testutil.RequireRoot(t)
+	target := exec.Command("unshare", "--kill-child", "--user", "--map-root-user", "--pid", "--fork",
+		"--mount", "--mount-proc", "--uts", "--ipc", "--net", "--cgroup", "--time", "sleep", "1000")
+	if err := target.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { target.Process.Kill(); target.Wait() })
+	pid := 0
+	for i := 0; i < 1000 && pid == 0; i++ { // setup: wait for the inner sleep
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", target.Process.Pid, target.Process.Pid))
+		if f := strings.Fields(string(b)); len(f) > 0 {
+			if c, _ := os.ReadFile("/proc/" + f[0] + "/comm"); string(c) == "sleep\n" {
+				fmt.Sscan(f[0], &pid)
+			}
+		}
+		unix.Nanosleep(&unix.Timespec{Nsec: 10e6}, nil)
+	}
+	if pid == 0 {
+		t.Fatal("target did not start")
+	}
+	spec := NewEnterSpec(pid)
+	spec.Exe = "/proc/self/exe" // this test binary links the helper (enter_helper_test.go)
+	var script strings.Builder
+	for _, ty := range AllTypes() {
+		fmt.Fprintf(&script, "readlink /proc/self/ns/%s; ", ty)
+	}
+	script.WriteString("ls -l /proc/self/fd")
+	spec.Args = []string{"sh", "-c", script.String()}
+	p, err := spec.planWith(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.ns) != NumTypes || p.pidflags != 0 {
+		t.Fatalf("plan: %d namespace files, pid flags %#x; want %d files and no pidfd setns", len(p.ns), p.pidflags, NumTypes)
+	}
+	cmd := p.command()
+	out, err := cmd.Output()
+	p.close()
+	if err != nil {
+		t.Fatalf("helper: %v", err)
+	}
+	lines := strings.SplitN(string(out), "\n", NumTypes+1)
+	for i, ty := range AllTypes() {
+		if link, _ := os.Readlink(fmt.Sprintf("/proc/%d/ns/%s", pid, ty)); lines[i] != link {
+			t.Errorf("%s inside: %q, want %q", ty, lines[i], link)
+		}
+	}
+	// The command's descriptors (ls -l): none of the helper's.
+	fds := lines[NumTypes]
+	for _, bad := range append([]string{"pidfd"}, nsTypeLinks()...) {
+		if strings.Contains(fds, bad) {
+			t.Errorf("the command inherited a helper fd (%s):\n%s", bad, fds)
+		}
+	}
+}
+
+func nsTypeLinks() []string {
+	var out []string
+	for _, ty := range AllTypes() {
+		out = append(out, ty.String()+":[")
+	}
+	return out
+}

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strconv"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -182,4 +183,26 @@ func TestSessionChangedCoalesced(t *testing.T) {
 	if again := s.ChangedRows(nil); len(again) != 0 {
 		t.Fatalf("ChangedRows not consumed: %v", again)
 	}
+}
+
+// TestSessionQueryFloodNeverBlocks: a program that asks for the cursor
+// position thousands of times and never reads the answers fills the PTY's
+// input; replies are then dropped, and neither the emulator nor the screen
+// stalls (x/vt's reply pipe would block its Write if nobody drained it).
+func TestSessionQueryFloodNeverBlocks(t *testing.T) {
+	cmd := exec.Command(needProgram(t, "sh"), "-c", `stty -echo; i=0; while [ $i -lt 5000 ]; do printf '\033[6n'; i=$((i+1)); done; echo flood-done; exec sleep 1000`)
+	var dropped atomic.Int64
+	s, err := Start(cmd, Options{Logf: func(string, ...any) { dropped.Add(1) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	waitFor(t, s, "output after the flood", func() bool { return hasLine(s, "flood-done") })
+	if err := s.Resize(30, 90); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d replies dropped", dropped.Load())
 }

@@ -44,7 +44,8 @@ type Options struct {
 	CloseGrace time.Duration
 	// NewEmulator builds the emulator (default NewVTEmulator).
 	NewEmulator EmulatorFactory
-	// Logf receives diagnostics (emulator panics, dropped replies); nil
+	// Logf receives diagnostics (emulator panics, dropped replies), from
+	// the session's goroutines, so it must be safe for concurrent use; nil
 	// discards them.
 	Logf func(format string, args ...any)
 }

@@ -1,0 +1,109 @@
+package ptyshell
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestEmulatorModesFollowProgram: the input modes tracked through x/vt's
+// callbacks follow set/reset sequences and a full reset (RIS).
+func TestEmulatorModesFollowProgram(t *testing.T) {
+	e := NewVTEmulator(5, 20, 10, nil, nil)
+	defer e.Close()
+	if e.Modes() != (Modes{}) {
+		t.Fatalf("initial modes %+v", e.Modes())
+	}
+	_, _ = e.Write([]byte("\x1b[?1h\x1b=\x1b[?2004h\x1b[?1004h\x1b[?1000h\x1b[?1003h\x1b[?1006h\x1b[20h"))
+	want := Modes{AppCursor: true, AppKeypad: true, BracketedPaste: true, FocusEvents: true, Mouse: MouseAny, MouseSGR: true, LineFeedNL: true}
+	if got := e.Modes(); got != want {
+		t.Fatalf("modes = %+v, want %+v", got, want)
+	}
+	if got := string(e.EncodeKey(Key{Code: KeyUp})); got != "\x1bOA" {
+		t.Fatalf("up in application cursor mode = %q", got)
+	}
+	if got := string(e.EncodeFocus(true)); got != "\x1b[I" {
+		t.Fatalf("focus in = %q", got)
+	}
+	_, _ = e.Write([]byte("\x1b[?1003l"))
+	if got := e.Modes().Mouse; got != MouseNormal {
+		t.Fatalf("after ?1003l mouse mode = %v, want normal (?1000 still set)", got)
+	}
+	_, _ = e.Write([]byte("\x1bc"))
+	if got := e.Modes(); got != (Modes{}) {
+		t.Fatalf("after RIS modes = %+v, want none", got)
+	}
+	if e.EncodeFocus(true) != nil || e.EncodeMouse(Mouse{Button: MouseLeft}) != nil {
+		t.Fatal("focus/mouse reports sent after RIS")
+	}
+}
+
+// TestEmulatorTitleBellCursor: OSC title, BEL count, cursor shape and
+// visibility, as a program sets them.
+func TestEmulatorTitleBellCursor(t *testing.T) {
+	e := NewVTEmulator(5, 20, 10, nil, nil)
+	defer e.Close()
+	_, _ = e.Write([]byte("\x1b]2;my-title\x07ab\x07\x07\x1b[5 q\x1b[?25l\x1b[3;4H"))
+	if e.Title() != "my-title" {
+		t.Errorf("title %q", e.Title())
+	}
+	if e.Bells() != 2 {
+		t.Errorf("bells %d, want 2", e.Bells())
+	}
+	c := e.Cursor()
+	if c.Row != 2 || c.Col != 3 || c.Visible || c.Shape != CursorBar || !c.Blink {
+		t.Errorf("cursor %+v, want hidden blinking bar at 2,3", c)
+	}
+	_, _ = e.Write([]byte("\x1b[2 q\x1b[?25h"))
+	if c := e.Cursor(); !c.Visible || c.Shape != CursorBlock || c.Blink {
+		t.Errorf("cursor %+v, want visible steady block", c)
+	}
+}
+
+// TestEmulatorRowsCacheAndDamage: Rows reuses the cached rows that did not
+// change, and ChangedRows names exactly the rows a write touched.
+func TestEmulatorRowsCacheAndDamage(t *testing.T) {
+	e := NewVTEmulator(4, 20, 10, nil, nil)
+	defer e.Close()
+	_, _ = e.Write([]byte("one\r\ntwo\r\n\x1b[31mthree\x1b[0m"))
+	rows := e.Rows(nil)
+	if rows[0] != "one" || rows[1] != "two" || !strings.Contains(rows[2], "three") || rows[3] != "" {
+		t.Fatalf("rows %q", rows)
+	}
+	_ = e.ChangedRows(nil)
+	_, _ = e.Write([]byte("\x1b[2;1HTWO"))
+	if got := e.ChangedRows(nil); len(got) != 1 || got[0] != 1 {
+		t.Fatalf("ChangedRows = %v, want [1]", got)
+	}
+	rows = e.Rows(rows)
+	if rows[1] != "TWO" || rows[0] != "one" {
+		t.Fatalf("rows after edit %q", rows)
+	}
+	// A full reset clears every row, also in the cache.
+	_, _ = e.Write([]byte("\x1bc"))
+	if got := e.ChangedRows(nil); len(got) != 4 {
+		t.Fatalf("ChangedRows after RIS = %v, want all 4", got)
+	}
+	if rows = e.Rows(rows); strings.Join(rows, "") != "" {
+		t.Fatalf("rows after RIS %q", rows)
+	}
+}
+
+// TestEmulatorAnswersQueries: DA1 and DSR answers reach the reply function
+// without blocking Write.
+func TestEmulatorAnswersQueries(t *testing.T) {
+	got := make(chan string, 16)
+	e := NewVTEmulator(5, 20, 10, func(b []byte) { got <- string(b) }, nil)
+	_, _ = e.Write([]byte("ab\x1b[6n\x1b[c"))
+	_ = e.Close() // waits for the reply goroutine
+	close(got)
+	var all strings.Builder
+	for s := range got {
+		all.WriteString(s)
+	}
+	if !strings.Contains(all.String(), "\x1b[1;3R") || !strings.Contains(all.String(), "\x1b[?62;") {
+		t.Fatalf("replies %q, want a cursor report and DA1", all.String())
+	}
+	if _, err := e.Write([]byte("x")); err != ErrClosed {
+		t.Fatalf("Write after Close = %v", err)
+	}
+}
