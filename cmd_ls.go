@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/nstui/nstui/nsops"
 	"github.com/spf13/cobra"
@@ -25,7 +28,8 @@ type lsOptions struct {
 	members    string
 	noHeadings bool
 	raw        bool
-	refresh    int // hidden: scan this many extra times on the same Scanner (benchmarks)
+	refresh    int  // hidden: scan this many extra times on the same Scanner (benchmarks)
+	details    bool // hidden: read every process's details even when not printed (benchmarks)
 }
 
 // newLsCmd returns `nstui ls`: lsns's table and JSON, plus what lsns cannot
@@ -71,6 +75,8 @@ user may read, and a notice says so.`,
 	f.BoolVarP(&o.raw, "raw", "r", false, "raw output: single spaces, no alignment, escaped values")
 	f.IntVar(&o.refresh, "refresh-scans", 0, "scan this many extra times on the same scanner (for benchmarks)")
 	_ = f.MarkHidden("refresh-scans")
+	f.BoolVar(&o.details, "all-details", false, "read every process's command line, cgroup and NSpid even when not printed (for benchmarks)")
+	_ = f.MarkHidden("all-details")
 	cmd.Long += "\n\nColumns:\n" + columnHelp()
 	return cmd
 }
@@ -301,15 +307,27 @@ func runLs(stdout, stderr io.Writer, o *lsOptions) error {
 		}
 	}
 
-	sc := nsops.NewScanner()
+	// Read per-process details only when members are printed, and keep
+	// refresh state only when asked to scan again.
+	// A one-shot scan allocates much and lives briefly: collect less often.
+	debug.SetGCPercent(400)
+	sc := nsops.NewScanner(nsops.WithProcessDetails(o.members != "" || o.details), nsops.WithRefreshCache(o.refresh > 0))
+	defer sc.Close()
+	t0 := time.Now()
 	snap, err := sc.Scan()
 	if err != nil {
 		return fmt.Errorf("scan namespaces: %w", err)
 	}
-	for range o.refresh {
-		if snap, err = sc.Scan(); err != nil {
-			return fmt.Errorf("scan namespaces: %w", err)
+	if o.refresh > 0 {
+		first := time.Since(t0)
+		t1 := time.Now()
+		for range o.refresh {
+			if snap, err = sc.Scan(); err != nil {
+				return fmt.Errorf("scan namespaces: %w", err)
+			}
 		}
+		fmt.Fprintf(stderr, "scan: first %.1f ms, refresh %.1f ms (mean of %d)\n",
+			float64(first.Microseconds())/1000, float64(time.Since(t1).Microseconds())/1000/float64(o.refresh), o.refresh)
 	}
 	if snap.Limited && os.Geteuid() != 0 {
 		fmt.Fprintln(stderr, "nstui: limited view: not running as root, so namespaces of other users' processes are missing (run with sudo to see everything)")
@@ -585,7 +603,8 @@ func rawEscape(s string) string {
 }
 
 // printLsJSON prints {"namespaces":[...]} with lsns's keys and JSON types,
-// plus holders, names, members and hidden. With -T, children nest.
+// plus holders, names, members and hidden. With -T, children nest. It
+// streams: on a big machine the output is megabytes.
 func printLsJSON(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColumn, tree string) error {
 	objs := make([]*orderedObject, len(rows))
 	for i, ns := range rows {
@@ -600,11 +619,7 @@ func printLsJSON(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColum
 		}
 		obj.add("holders", holdersJSON(ns))
 		obj.add("names", nonNil(ns.Names))
-		members := ns.Members
-		if members == nil {
-			members = []int{}
-		}
-		obj.add("members", members)
+		obj.add("members", intList(ns.Members))
 		obj.add("hidden", ns.Hidden)
 		obj.add("owner_uid", numOrNull(ns.OwnerUID, ns.OwnerUID >= 0))
 		objs[i] = obj
@@ -626,15 +641,105 @@ func printLsJSON(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColum
 			stack = append(stack, objs[i])
 		}
 	}
-	out := struct {
-		Namespaces []*orderedObject `json:"namespaces"`
-	}{Namespaces: top}
-	if out.Namespaces == nil {
-		out.Namespaces = []*orderedObject{}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString("{\n   \"namespaces\": [")
+	if err := writeObjects(bw, top, 2); err != nil {
+		return err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "   ")
-	return enc.Encode(out)
+	bw.WriteString("]\n}\n")
+	return bw.Flush()
+}
+
+// intList is a list of ints that writes itself on one line.
+type intList []int
+
+// writeObjects writes a JSON array body of objects, indented like lsns (three
+// spaces a level).
+func writeObjects(bw *bufio.Writer, objs []*orderedObject, level int) error {
+	pad := strings.Repeat("   ", level)
+	for i, o := range objs {
+		if i > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n" + pad + "{")
+		for k, key := range o.keys {
+			if k > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteString("\n" + pad + "   ")
+			writeJSONString(bw, key)
+			bw.WriteString(": ")
+			if err := writeJSONValue(bw, o.vals[k]); err != nil {
+				return fmt.Errorf("json key %s: %w", key, err)
+			}
+		}
+		if len(o.children) > 0 {
+			bw.WriteString(",\n" + pad + "   \"children\": [")
+			if err := writeObjects(bw, o.children, level+2); err != nil {
+				return err
+			}
+			bw.WriteString("\n" + pad + "   ]")
+		}
+		bw.WriteString("\n" + pad + "}")
+	}
+	if len(objs) > 0 {
+		bw.WriteString("\n" + strings.Repeat("   ", max(level-1, 0)))
+	}
+	return nil
+}
+
+// writeJSONValue writes the value types the columns produce without
+// reflection; anything else goes through encoding/json (compact).
+func writeJSONValue(bw *bufio.Writer, v any) error {
+	var num [24]byte
+	switch x := v.(type) {
+	case nil:
+		bw.WriteString("null")
+	case string:
+		writeJSONString(bw, x)
+	case int:
+		bw.Write(strconv.AppendInt(num[:0], int64(x), 10))
+	case uint64:
+		bw.Write(strconv.AppendUint(num[:0], x, 10))
+	case bool:
+		bw.WriteString(strconv.FormatBool(x))
+	case intList:
+		bw.WriteByte('[')
+		for i, n := range x {
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			bw.Write(strconv.AppendInt(num[:0], int64(n), 10))
+		}
+		bw.WriteByte(']')
+	default:
+		b, err := json.Marshal(x)
+		if err != nil {
+			return err
+		}
+		bw.Write(b)
+	}
+	return nil
+}
+
+// writeJSONString writes s as a JSON string (UTF-8 kept, control bytes and
+// invalid UTF-8 escaped, as encoding/json does).
+func writeJSONString(bw *bufio.Writer, s string) {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		bw.WriteByte('"')
+		bw.WriteString(s)
+		bw.WriteByte('"')
+		return
+	}
+	b, _ := json.Marshal(s)
+	bw.Write(b)
 }
 
 // orderedObject is a JSON object that keeps its keys in insertion order
@@ -646,35 +751,6 @@ type orderedObject struct {
 }
 
 func (o *orderedObject) add(k string, v any) { o.keys, o.vals = append(o.keys, k), append(o.vals, v) }
-
-// MarshalJSON writes the keys in order.
-func (o *orderedObject) MarshalJSON() ([]byte, error) {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, k := range o.keys {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		kb, _ := json.Marshal(k)
-		vb, err := json.Marshal(o.vals[i])
-		if err != nil {
-			return nil, fmt.Errorf("json key %s: %w", k, err)
-		}
-		b.Write(kb)
-		b.WriteByte(':')
-		b.Write(vb)
-	}
-	if len(o.children) > 0 {
-		cb, err := json.Marshal(o.children)
-		if err != nil {
-			return nil, err
-		}
-		b.WriteString(`,"children":`)
-		b.Write(cb)
-	}
-	b.WriteByte('}')
-	return []byte(b.String()), nil
-}
 
 // memberJSON is one member process in --members -J output.
 type memberJSON struct {

@@ -2,6 +2,7 @@ package nsops
 
 import (
 	"errors"
+	"os"
 	"os/user"
 	"path/filepath"
 	"runtime"
@@ -34,6 +35,21 @@ func WithNetnsDir(dir string) ScanOption {
 	return func(s *Scanner) { s.netnsDir = dir }
 }
 
+// WithProcessDetails(false) skips what only a member listing shows: the
+// command line, cgroup and NSpid of every process (a namespace's COMMAND is
+// still read, for its lowest pid). `nstui ls` uses it when it prints no
+// member processes. Default true.
+func WithProcessDetails(on bool) ScanOption {
+	return func(s *Scanner) { s.details = on }
+}
+
+// WithRefreshCache(false) makes the Scanner one-shot: it takes no run
+// signatures and holds no descriptors, which a single scan does not need.
+// Default true (the TUI scans again and again).
+func WithRefreshCache(on bool) ScanOption {
+	return func(s *Scanner) { s.refresh = on }
+}
+
 // WithWorkers sets how many goroutines read /proc in parallel (default: the
 // number of CPUs, at most 4). 1 makes the scan sequential.
 func WithWorkers(n int) ScanOption {
@@ -56,14 +72,21 @@ type Scanner struct {
 	procRoot string
 	netnsDir string
 	workers  int
+	details  bool
+	refresh  bool
 
-	readers []*procReader
-	procs   map[int]*procEntry     // cache: by pid, valid while the start time matches
-	nsInfo  map[NSID]*nsInfoEntry  // cache: hierarchy and netnsid per namespace
-	sockNS  map[uint64]sockNSEntry // cache: socket inode -> its network namespace
-	users   map[int]string
-	gen     uint64
-	nsidSet []int32 // netnsids assigned in our netns at the last scan
+	readers  []*procReader
+	cache    *procCache // cache: by pid, valid while the start time matches
+	procs    map[int]*procEntry
+	mnts     map[uint64]*mntCacheEntry // cache: nsfs mounts per mount namespace
+	fdBudget atomic.Int64              // how many more schedstat fds we may hold
+	selfPID  int                       // our pid when scanning the real /proc
+	ownFDs   map[int]bool              // our held schedstat fds: not scanned as our own fds
+	nsInfo   map[NSID]*nsInfoEntry     // cache: hierarchy and netnsid per namespace
+	sockNS   map[uint64]sockNSEntry    // cache: socket inode -> its network namespace
+	users    map[int]string
+	gen      uint64
+	nsidSet  []int32 // netnsids assigned in our netns at the last scan
 }
 
 // procEntry is what one scan learnt about one process.
@@ -75,6 +98,8 @@ type procEntry struct {
 	kernel   bool
 	sig      string // run signature (schedstat) taken before the last full read
 	nthreads int
+	schedFD  int  // open /proc/<pid>/schedstat, re-read with pread on refresh
+	hasFD    bool // schedFD is ours to close
 }
 
 // threadNS is a thread whose namespaces differ from its thread group leader's.
@@ -119,6 +144,44 @@ type nsInfoEntry struct {
 	anchorStart uint64
 }
 
+// procCache holds the per-process cache so a cleanup can close the
+// schedstat descriptors of a Scanner that was dropped without Close.
+type procCache struct{ procs map[int]*procEntry }
+
+func (c *procCache) closeFDs() {
+	for _, e := range c.procs {
+		if e.hasFD {
+			unix.Close(e.schedFD)
+			e.hasFD = false
+		}
+	}
+}
+
+// mntCacheEntry is the nsfs mounts of one mount namespace, as read from the
+// mountinfo of its representative process.
+type mntCacheEntry struct {
+	rep    int
+	start  uint64
+	mounts []nsfsMount
+	gen    uint64
+}
+
+// mountRereadEvery forces a re-read of every mount namespace's mountinfo
+// every so many scans, to catch mounts that arrived by propagation (which no
+// member process had to run for).
+const mountRereadEvery = 8
+
+// Close releases the descriptors the Scanner keeps between scans. The
+// Scanner must not be used afterwards. (A dropped Scanner's descriptors are
+// also released when the garbage collector reclaims it.)
+func (s *Scanner) Close() error {
+	s.cache.procs = s.procs
+	s.cache.closeFDs()
+	s.procs = map[int]*procEntry{}
+	s.cache.procs = s.procs
+	return nil
+}
+
 // NewScanner returns a Scanner reading /proc (or the root given by
 // WithProcRoot).
 func NewScanner(opts ...ScanOption) *Scanner {
@@ -126,6 +189,8 @@ func NewScanner(opts ...ScanOption) *Scanner {
 		procRoot: "/proc",
 		netnsDir: "/run/netns",
 		workers:  min(runtime.GOMAXPROCS(0), 4),
+		details:  true,
+		refresh:  true,
 		procs:    map[int]*procEntry{},
 		nsInfo:   map[NSID]*nsInfoEntry{},
 		sockNS:   map[uint64]sockNSEntry{},
@@ -136,6 +201,18 @@ func NewScanner(opts ...ScanOption) *Scanner {
 	}
 	if s.workers < 1 {
 		s.workers = 1
+	}
+	s.mnts = map[uint64]*mntCacheEntry{}
+	s.cache = &procCache{procs: s.procs}
+	runtime.AddCleanup(s, func(c *procCache) { c.closeFDs() }, s.cache)
+	// Hold at most half of what is left of the descriptor limit (Go raises
+	// the soft limit to the hard one at start).
+	var rl unix.Rlimit
+	if unix.Getrlimit(unix.RLIMIT_NOFILE, &rl) == nil && rl.Cur > 1024 {
+		s.fdBudget.Store(int64(min((rl.Cur-1024)/2, 1<<20)))
+	}
+	if s.procRoot == "/proc" {
+		s.selfPID = os.Getpid()
 	}
 	return s
 }
@@ -183,6 +260,12 @@ func (s *Scanner) Scan() (*Snapshot, error) {
 			selfPidNS = ino
 		}
 	}
+	s.ownFDs = make(map[int]bool, len(s.procs))
+	for _, e := range s.procs {
+		if e.hasFD {
+			s.ownFDs[e.schedFD] = true
+		}
+	}
 	s.readAll(jobs, dev, selfPidNS)
 
 	snap := &Snapshot{Processes: make(map[int]*Process, len(jobs)), Taken: time.Now()}
@@ -206,7 +289,37 @@ func (s *Scanner) Scan() (*Snapshot, error) {
 		procs[j.pid] = j.entry
 		snap.Processes[j.pid] = p
 	}
+	// Close the schedstat descriptors of processes that went away or were
+	// replaced by another process with the same pid.
+	for pid, old := range s.procs {
+		if !old.hasFD {
+			continue
+		}
+		if n := procs[pid]; n == nil || !n.hasFD || n.schedFD != old.schedFD {
+			unix.Close(old.schedFD)
+			s.fdBudget.Add(1)
+		}
+	}
+	dirtyMnt := map[uint64]bool{}
+	for i := range jobs {
+		j := &jobs[i]
+		if j.unchanged {
+			continue
+		}
+		if j.entry != nil {
+			dirtyMnt[j.entry.ns[MntNS]] = true
+		}
+		if j.old != nil {
+			dirtyMnt[j.old.ns[MntNS]] = true
+		}
+	}
+	for pid, old := range s.procs {
+		if procs[pid] == nil {
+			dirtyMnt[old.ns[MntNS]] = true
+		}
+	}
 	s.procs = procs
+	s.cache.procs = procs
 	s.fixParents(jobs, snap)
 	for ino, e := range s.sockNS {
 		if e.gen+2 < s.gen {
@@ -215,6 +328,7 @@ func (s *Scanner) Scan() (*Snapshot, error) {
 	}
 
 	b := newNSBuilder(s, dev, snap)
+	b.dirtyMnt = dirtyMnt
 	b.addProcesses(pids)
 	b.addMounts()
 	b.addNames()
@@ -319,8 +433,12 @@ func (s *Scanner) readAll(jobs []pidJob, dev, selfPidNS uint64) {
 func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 	root, pid, old := s.procRoot, job.pid, job.old
 	sig := ""
-	if old != nil && old.sig != "" {
-		sig = s.schedSig(r, pid, old.nthreads)
+	if s.refresh && old != nil && old.sig != "" {
+		if old.hasFD {
+			sig = r.preadSig(old.schedFD)
+		} else {
+			sig = s.schedSig(r, pid, old.nthreads)
+		}
 		if sig == old.sig {
 			job.entry, job.unchanged = old, true
 			return
@@ -335,11 +453,36 @@ func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 	if err != nil || st.PID != pid {
 		return
 	}
-	if old == nil || old.sig == "" || old.nthreads != st.NumThreads {
-		sig = s.schedSig(r, pid, st.NumThreads)
-	}
 	same := old != nil && old.proc.StartTime == st.StartTime
 	kernel := st.Flags&pfKThread != 0
+	schedFD, hasFD := -1, false
+	switch {
+	case !s.refresh:
+	case st.NumThreads > 1:
+		if old == nil || old.sig == "" || old.nthreads != st.NumThreads {
+			sig = s.schedSig(r, pid, st.NumThreads)
+		}
+	case same && old.hasFD:
+		schedFD, hasFD = old.schedFD, true // the same process: keep its descriptor
+		if old.nthreads != st.NumThreads || old.sig == "" {
+			sig = r.preadSig(schedFD)
+		}
+	default:
+		if s.fdBudget.Add(-1) >= 0 {
+			fd, err := unix.Open(r.pathOf(root, pid, "schedstat"), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+			if err == nil {
+				schedFD, hasFD = fd, true
+				sig = r.preadSig(fd)
+			} else {
+				s.fdBudget.Add(1)
+			}
+		} else {
+			s.fdBudget.Add(1)
+		}
+		if !hasFD {
+			sig = s.schedSig(r, pid, st.NumThreads)
+		}
+	}
 	p := &Process{PID: pid, PPID: st.PPID, Comm: st.Comm, StartTime: st.StartTime, UID: -1}
 	if same {
 		p.NSpid = old.proc.NSpid // fixed for the life of a process
@@ -348,14 +491,19 @@ func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 		// Like lsns: the owner of /proc/<pid> (the euid of a dumpable process).
 		p.UID = int(r.scrap.Uid)
 	}
-	e := &procEntry{kernel: kernel, sig: sig, nthreads: st.NumThreads}
+	e := &procEntry{kernel: kernel, sig: sig, nthreads: st.NumThreads, schedFD: schedFD, hasFD: hasFD}
 	if same && old.kernel && kernel {
 		// Kernel threads never change namespaces once running.
 		e.ns, e.threads = old.ns, old.threads
 	} else if !r.readNSLinks(r.pathOf(root, pid, "ns"), &e.ns, &job.limited) {
+		job.entry = nil
+		if hasFD && !(same && old.hasFD) {
+			unix.Close(schedFD) // opened for this process, which is gone
+			s.fdBudget.Add(1)
+		}
 		return // gone
 	}
-	if !same && e.ns[PIDNS] != 0 && e.ns[PIDNS] != selfPidNS {
+	if s.details && !same && e.ns[PIDNS] != 0 && e.ns[PIDNS] != selfPidNS {
 		// Only a process in a nested pid namespace has more than one pid.
 		if b, err := r.readFile(r.pathOf(root, pid, "status")); err == nil {
 			if ps, err := parseStatus(b); err == nil {
@@ -365,10 +513,10 @@ func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 			job.limited = true
 		}
 	}
-	if p.NSpid == nil {
+	if p.NSpid == nil && (!s.details || e.ns[PIDNS] == selfPidNS) {
 		p.NSpid = []int{pid}
 	}
-	if !kernel {
+	if !kernel && s.details {
 		if b, err := r.readFile(r.pathOf(root, pid, "cmdline")); err == nil {
 			p.Cmdline = parseCmdline(b)
 		}
@@ -402,6 +550,16 @@ func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 func sameProcess(a, b *Process) bool {
 	return a.PPID == b.PPID && a.Comm == b.Comm && a.UID == b.UID && a.NS == b.NS &&
 		a.Cgroup == b.Cgroup && slices.Equal(a.Cmdline, b.Cmdline) && slices.Equal(a.NSpid, b.NSpid)
+}
+
+// preadSig re-reads a held schedstat descriptor from offset 0 (procfs
+// regenerates the text); "" when the process is gone.
+func (r *procReader) preadSig(fd int) string {
+	n, err := unix.Pread(fd, r.buf[:256], 0)
+	if err != nil || n <= 0 || r.buf[0] == '0' {
+		return ""
+	}
+	return string(r.buf[:n])
 }
 
 // schedSig returns the run signature of a process: its schedstat line, or
@@ -538,6 +696,9 @@ func (s *Scanner) readFDs(r *procReader, job *pidJob, e *procEntry, dev uint64) 
 		}
 	}()
 	for _, fd := range fds {
+		if job.pid == s.selfPID && s.ownFDs[fd] {
+			continue // our own schedstat descriptors
+		}
 		path := r.pathOf2(s.procRoot, job.pid, "fd", fd, "")
 		link, err := r.readlink(path)
 		if err != nil {

@@ -43,6 +43,8 @@ type nsBuilder struct {
 	order       []*nsAcc
 	nl          *nlConn
 	nsidChanged bool
+	dirtyMnt    map[uint64]bool // mount namespaces a member of which ran or exited
+	cmds        map[int]string  // command lines read for COMMAND without details
 }
 
 func newNSBuilder(s *Scanner, dev uint64, snap *Snapshot) *nsBuilder {
@@ -145,14 +147,23 @@ func (b *nsBuilder) addMounts() {
 			continue
 		}
 		rep := m.lowest.PID
-		data, err := b.r.readFile(b.r.pathOf(root, rep, "mountinfo"))
-		if err != nil {
-			if isDenied(err) {
-				b.snap.Limited = true
+		mntIno := m.ns.ID.Ino
+		c := b.s.mnts[mntIno]
+		if c == nil || c.rep != rep || c.start != m.lowest.StartTime || b.dirtyMnt[mntIno] || b.s.gen%mountRereadEvery == 1 {
+			// A mount table changes when a member mounts (it runs, so its
+			// run signature changed) or by propagation (the periodic re-read).
+			data, err := b.r.readFile(b.r.pathOf(root, rep, "mountinfo"))
+			if err != nil {
+				if isDenied(err) {
+					b.snap.Limited = true
+				}
+				continue
 			}
-			continue
+			c = &mntCacheEntry{rep: rep, start: m.lowest.StartTime, mounts: parseMountinfoNSFS(data)}
+			b.s.mnts[mntIno] = c
 		}
-		for _, mnt := range parseMountinfoNSFS(data) {
+		c.gen = b.s.gen
+		for _, mnt := range c.mounts {
 			a := b.get(mnt.Type, b.id(mnt.Ino))
 			a.ns.Holders = append(a.ns.Holders, Holder{Kind: HeldByBindMount, PID: rep, Path: mnt.MountPoint, MntNS: m.ns.ID.Ino})
 			path := mnt.MountPoint
@@ -169,6 +180,11 @@ func (b *nsBuilder) addMounts() {
 			if a.openPath == "" {
 				a.openPath = path
 			}
+		}
+	}
+	for ino, c := range b.s.mnts {
+		if c.gen != b.s.gen {
+			delete(b.s.mnts, ino)
 		}
 	}
 }
@@ -355,10 +371,7 @@ func (b *nsBuilder) finish() {
 		}
 		if p := a.lowest; p != nil {
 			ns.PID, ns.PPID, ns.UID, ns.User = p.PID, p.PPID, p.UID, p.User
-			ns.Command = p.Comm
-			if len(p.Cmdline) > 0 {
-				ns.Command = strings.Join(p.Cmdline, " ")
-			}
+			ns.Command = b.command(p)
 			ns.Path = b.r.pathOf(b.s.procRoot, p.PID, "ns/"+ns.Type.String())
 			ns.Holders = append([]Holder{{Kind: HeldByProcess, PID: p.PID, Path: ns.Path}}, ns.Holders...)
 		} else {
@@ -396,6 +409,32 @@ func (b *nsBuilder) finish() {
 		return 0
 	})
 	b.snap.Namespaces = out
+}
+
+// command is lsns's COMMAND: the command line joined by spaces, else the
+// name. Without process details the command line is read here, once per
+// distinct process.
+func (b *nsBuilder) command(p *Process) string {
+	if len(p.Cmdline) > 0 {
+		return strings.Join(p.Cmdline, " ")
+	}
+	if !b.s.details {
+		if c, ok := b.cmds[p.PID]; ok {
+			return c
+		}
+		c := p.Comm
+		if data, err := b.r.readFile(b.r.pathOf(b.s.procRoot, p.PID, "cmdline")); err == nil {
+			if args := parseCmdline(data); len(args) > 0 {
+				c = strings.Join(args, " ")
+			}
+		}
+		if b.cmds == nil {
+			b.cmds = map[int]string{}
+		}
+		b.cmds[p.PID] = c
+		return c
+	}
+	return p.Comm
 }
 
 // netnsidString renders a netnsid as lsns does.

@@ -98,6 +98,11 @@ func (r *procReader) readDirNames(path string) ([]string, error) {
 			break
 		}
 		_, _, r.names = unix.ParseDirent(r.dents[:n], -1, r.names)
+		if n < len(r.dents)-1024 {
+			// procfs and tmpfs fill the buffer until the directory ends, so
+			// room left over means the end: skip the getdents that says 0.
+			break
+		}
 	}
 	return r.names, nil
 }
