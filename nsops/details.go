@@ -127,9 +127,13 @@ type IPCDetails struct {
 // processes to read through, tried in order (usually the namespace's
 // member processes from the snapshot); ns.Path is used when none of them
 // is alive and still in the namespace. Files under /proc/<pid> are read
-// where they suffice; for uts, net, ipc and cgroup a dedicated OS thread
-// joins the namespace (setns) and is then discarded. User and mnt
-// namespaces are never joined: a multithreaded Go process cannot.
+// where they suffice (mountinfo, uid_map, gid_map, setgroups,
+// timens_offsets, cgroup) and ioctls on the namespace fd give the
+// hierarchy; for uts, net, ipc and cgroup a dedicated OS thread joins the
+// namespace (setns) and is then discarded, unless we are already in it.
+// User, mnt and time namespaces are never joined: a multithreaded Go
+// process cannot. A member that exits mid-read gives an error wrapping
+// ErrMemberExited; nothing to read through gives ErrNoDetailsSource.
 func ReadDetails(ns *Namespace, members []*Process) (*Details, error) {
 	if ns == nil {
 		return nil, errors.New("read details: no namespace given")
@@ -172,8 +176,9 @@ func ReadDetails(ns *Namespace, members []*Process) (*Details, error) {
 		d.IPC, err = readIPCDetails(src)
 	}
 	if err == nil && src.dir >= 0 {
-		// The pid could have exited and been reused while we read: make sure
-		// what we read still belongs to this namespace.
+		// The member could have exited, or moved to another namespace with
+		// setns, while we read: make sure what we read was still its view.
+		// (The open /proc/<pid> fd already rules out a reused pid.)
 		err = src.verify()
 	}
 	if err != nil {
