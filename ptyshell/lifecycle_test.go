@@ -104,6 +104,12 @@ func TestSessionExitThenCloseLeavesNothing(t *testing.T) {
 	opts := goleak.IgnoreCurrent()
 	fds := fdCount(t)
 	s := startBash(t, Options{})
+	// A background job outlives the shell (bash does not SIGHUP its jobs
+	// on exit); Close must still end it.
+	typeLine(t, s, "sleep 1004 & echo BG=$!")
+	re := regexp.MustCompile(`(?m)^BG=(\d+)$`)
+	waitFor(t, s, "background pid", func() bool { return re.MatchString(s.Text()) })
+	bg, _ := strconv.Atoi(re.FindStringSubmatch(s.Text())[1])
 	typeLine(t, s, "exit 3")
 	select {
 	case <-s.Done():
@@ -114,9 +120,13 @@ func TestSessionExitThenCloseLeavesNothing(t *testing.T) {
 		t.Fatalf("exit code %d, want 3", code)
 	}
 	waitGone(t, s.Pid())
+	if !pidAlive(bg) || procStatField(t, bg, 6) != s.Pid() {
+		t.Fatalf("background job %d should still run in the old session", bg)
+	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
+	waitGone(t, bg)
 	if n := fdCount(t); n != fds {
 		t.Fatalf("fds: %d before, %d after", fds, n)
 	}

@@ -100,3 +100,9 @@ func killSession(sid int, sig syscall.Signal) {
 		_ = unix.Kill(pid, sig)
 	}
 }
+
+// pidExists reports whether a process with this pid exists.
+func pidExists(pid int) bool {
+	_, err := os.Stat("/proc/" + strconv.Itoa(pid))
+	return err == nil
+}

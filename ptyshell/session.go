@@ -419,8 +419,19 @@ func (s *Session) close() error {
 	}
 	timer.Stop()
 	// Whatever is left of the session (background jobs in other process
-	// groups, or a program ignoring SIGHUP) is killed.
-	killSession(s.pid, unix.SIGKILL)
+	// groups, or a program ignoring SIGHUP) is killed. Once the program is
+	// reaped its pid may be reused, but not while any process still has it
+	// as session or group id: so if a process with that pid exists after
+	// the reap, it is a stranger and the old session is empty.
+	reaped := false
+	select {
+	case <-s.done:
+		reaped = true
+	default:
+	}
+	if !reaped || !pidExists(s.pid) {
+		killSession(s.pid, unix.SIGKILL)
+	}
 	<-s.done
 	<-s.readerDone
 	<-s.writerDone
