@@ -40,9 +40,9 @@ func (e *explorer) columns(r *nsRow) (markS, tree, typ, nums, name, what string)
 		markS = "-"
 	default:
 		markS = " "
-		if e.ours[r.ns.ID] {
-			markS = "●" // a pane's program lives in it
-		}
+	}
+	if e.ours[r.ns.ID] && r.mark != markGone {
+		markS = "●" // a pane's program lives in it
 	}
 	tree = fit(r.prefix+strconv.FormatUint(r.ns.ID.Ino, 10), e.treeW)
 	typ = fit(r.ns.Type.String(), 6)
