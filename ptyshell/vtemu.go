@@ -4,8 +4,10 @@ import (
 	"errors"
 	"image/color"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
@@ -39,6 +41,9 @@ const (
 //     here (EncodeKey...) from modes tracked through the mode callbacks;
 //   - Write has panicked on odd scroll regions: each chunk is recovered,
 //     logged, and the pane kept;
+//   - its alternate screen has a scrollback of its own that nothing reads
+//     but that grows to 10,000 lines of cells (~140 MB at 120 columns) while
+//     a full-screen program scrolls: dropAltScrollback removes it;
 //   - its scrollback shifts the whole slice for every line once full and
 //     keeps ~100 bytes a cell: it is drained after every chunk into a ring
 //     of our own that keeps each line as its styled string.
@@ -89,6 +94,9 @@ func NewVTEmulator(rows, cols, scrollback int, reply func([]byte), logf func(str
 		allDirty: true,
 	}
 	e.vt.SetScrollbackSize(vtScrollbackSz)
+	if !dropAltScrollback(e.vt) {
+		logf("ptyshell: x/vt layout changed: its alternate screen keeps a hidden scrollback (memory grows while full-screen programs scroll)")
+	}
 	pw, ok := e.vt.InputPipe().(*io.PipeWriter)
 	if !ok {
 		// x/vt v0.1.0 always uses io.Pipe; guard against a changed version.
@@ -461,4 +469,22 @@ func (e *vtEmulator) Close() error {
 	_ = e.pw.CloseWithError(io.EOF)
 	<-e.pumpDone
 	return nil
+}
+
+// dropAltScrollback removes the scrollback x/vt v0.1.0 gives its alternate
+// screen. No API reaches it (SetScrollbackSize only sizes the main
+// screen's), and every x/vt path checks it for nil, so it is set to nil
+// through reflection. It reports false when the fields are not where v0.1.0
+// has them, and then changes nothing.
+func dropAltScrollback(e *vt.Emulator) bool {
+	scrs := reflect.ValueOf(e).Elem().FieldByName("scrs")
+	if !scrs.IsValid() || scrs.Kind() != reflect.Array || scrs.Len() != 2 {
+		return false
+	}
+	f := scrs.Index(1).FieldByName("scrollback")
+	if !f.IsValid() || f.Type() != reflect.TypeFor[*vt.Scrollback]() {
+		return false
+	}
+	reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem().Set(reflect.Zero(f.Type()))
+	return true
 }

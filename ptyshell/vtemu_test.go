@@ -1,6 +1,7 @@
 package ptyshell
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -105,5 +106,35 @@ func TestEmulatorAnswersQueries(t *testing.T) {
 	}
 	if _, err := e.Write([]byte("x")); err != ErrClosed {
 		t.Fatalf("Write after Close = %v", err)
+	}
+}
+
+// TestEmulatorAltScreenScrollingHoldsNoHistory: a full-screen program that
+// scrolls 10,000 lines on the alternate screen leaves no hidden history
+// behind (stock x/vt keeps ~140 MB of it), and the main screen's scrollback
+// is untouched.
+func TestEmulatorAltScreenScrollingHoldsNoHistory(t *testing.T) {
+	var logged []string
+	e := NewVTEmulator(40, 120, DefaultScrollback, nil, func(f string, _ ...any) { logged = append(logged, f) })
+	defer e.Close()
+	if len(logged) != 0 {
+		t.Fatalf("log: %q", logged)
+	}
+	_, _ = e.Write([]byte("main-1\r\nmain-2\r\n" + strings.Repeat("\r\n", 40)))
+	sb := e.ScrollbackLen()
+	runtime.GC()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	line := strings.Repeat("abcdefghij", 11) + "\r\n"
+	_, _ = e.Write([]byte("\x1b[?1049h" + strings.Repeat(line, 10000)))
+	runtime.GC()
+	runtime.ReadMemStats(&m1)
+	grown := int64(m1.HeapAlloc) - int64(m0.HeapAlloc)
+	if grown > 20<<20 {
+		t.Fatalf("heap grew %d MB while scrolling the alternate screen", grown>>20)
+	}
+	_, _ = e.Write([]byte("\x1b[?1049l"))
+	if e.ScrollbackLen() != sb || e.ScrollbackText(0) != "main-1" {
+		t.Fatalf("main scrollback changed: %d lines (was %d), first %q", e.ScrollbackLen(), sb, e.ScrollbackText(0))
 	}
 }
