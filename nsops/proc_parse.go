@@ -199,9 +199,11 @@ func containerHint(cg string) string {
 		case strings.HasPrefix(p, "kubepods"):
 			// kubepods[-besteffort|-burstable][.slice]/.../pod<uid>/<container>
 			for _, q := range parts {
-				if strings.HasPrefix(q, "pod") || strings.Contains(q, "-pod") {
-					i := strings.Index(q, "pod")
-					return "kubepods:" + strings.TrimSuffix(q[i:], ".slice")
+				if strings.HasPrefix(q, "pod") {
+					return "kubepods:" + strings.TrimSuffix(q, ".slice")
+				}
+				if i := strings.LastIndex(q, "-pod"); i >= 0 {
+					return "kubepods:" + strings.TrimSuffix(q[i+1:], ".slice")
 				}
 			}
 			return "kubepods"
