@@ -216,3 +216,31 @@ func TestSessionQueryFloodNeverBlocks(t *testing.T) {
 	}
 	t.Logf("%d replies dropped", dropped.Load())
 }
+
+// TestSessionChangedPaced: notices come at most once per FrameInterval
+// however much output arrives (the bound holds on any machine: a slow one
+// only sees fewer notices).
+func TestSessionChangedPaced(t *testing.T) {
+	const frame = 100 * time.Millisecond
+	cmd := exec.Command(needProgram(t, "sh"), "-c", `i=0; while [ $i -lt 40 ]; do echo tick-$i; sleep 0.02; i=$((i+1)); done; echo paced-done; exec sleep 1000`)
+	start := time.Now()
+	s, err := Start(cmd, Options{FrameInterval: frame})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	notices := 0
+	for !hasLine(s, "paced-done") {
+		select {
+		case <-s.Changed():
+			notices++
+		case <-time.After(waitDeadline):
+			t.Fatalf("no notice; screen:\n%s", s.Text())
+		}
+	}
+	elapsed := time.Since(start)
+	if limit := int(elapsed/frame) + 1; notices > limit {
+		t.Fatalf("%d notices in %v, want at most %d (one per %v)", notices, elapsed, limit, frame)
+	}
+	t.Logf("%d notices in %v for 41 writes", notices, elapsed)
+}

@@ -42,6 +42,10 @@ type Options struct {
 	// CloseGrace is how long Close waits after SIGHUP before SIGKILL
 	// (default 500ms).
 	CloseGrace time.Duration
+	// FrameInterval is the shortest time between two change notices
+	// (default 1/60 s; negative: no pacing). Output arriving meanwhile is
+	// folded into the next notice.
+	FrameInterval time.Duration
 	// NewEmulator builds the emulator (default NewVTEmulator).
 	NewEmulator EmulatorFactory
 	// Logf receives diagnostics (emulator panics, dropped replies), from
@@ -77,12 +81,14 @@ type Session struct {
 	emu Emulator
 
 	changed chan struct{} // capacity 1: at most one pending notice
+	dirty   chan struct{} // capacity 1: output arrived since the last notice
 	done    chan struct{} // closed when the program has exited
 	input   chan []byte   // bytes for the program (keys, pastes, replies)
 	quit    chan struct{} // closed by Close
 
-	readerDone chan struct{}
-	writerDone chan struct{}
+	readerDone   chan struct{}
+	writerDone   chan struct{}
+	notifierDone chan struct{}
 
 	exitCode int // valid once done is closed
 	waitErr  error
@@ -123,6 +129,9 @@ func Start(cmd *exec.Cmd, o Options) (*Session, error) {
 	}
 	if o.CloseGrace <= 0 {
 		o.CloseGrace = 500 * time.Millisecond
+	}
+	if o.FrameInterval == 0 {
+		o.FrameInterval = time.Second / 60
 	}
 	if o.NewEmulator == nil {
 		o.NewEmulator = NewVTEmulator
@@ -169,11 +178,14 @@ func Start(cmd *exec.Cmd, o Options) (*Session, error) {
 		logf:       logf,
 		opts:       o,
 		changed:    make(chan struct{}, 1),
+		dirty:      make(chan struct{}, 1),
 		done:       make(chan struct{}),
 		input:      make(chan []byte, inputQueue),
 		quit:       make(chan struct{}),
 		readerDone: make(chan struct{}),
 		writerDone: make(chan struct{}),
+
+		notifierDone: make(chan struct{}),
 	}
 	s.emu = o.NewEmulator(o.Rows, o.Cols, o.Scrollback, s.queueReply, logf)
 
@@ -189,6 +201,7 @@ func Start(cmd *exec.Cmd, o Options) (*Session, error) {
 	go s.reader()
 	go s.writer()
 	go s.waiter()
+	go s.notifier()
 	return s, nil
 }
 
@@ -226,11 +239,40 @@ func (s *Session) reader() {
 	}
 }
 
-// notify posts a change notice unless one is already pending.
+// notify records that the screen changed; the notifier turns that into a
+// paced change notice.
 func (s *Session) notify() {
 	select {
-	case s.changed <- struct{}{}:
+	case s.dirty <- struct{}{}:
 	default:
+	}
+}
+
+// notifier posts change notices: at most one pending, and at most one per
+// FrameInterval, so a burst of output costs the UI one redraw a frame.
+func (s *Session) notifier() {
+	defer close(s.notifierDone)
+	var last time.Time
+	for {
+		select {
+		case <-s.quit:
+			return
+		case <-s.dirty:
+		}
+		if wait := s.opts.FrameInterval - time.Since(last); wait > 0 {
+			t := time.NewTimer(wait)
+			select {
+			case <-s.quit:
+				t.Stop()
+				return
+			case <-t.C:
+			}
+		}
+		last = time.Now()
+		select {
+		case s.changed <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -368,8 +410,8 @@ func (s *Session) Resize(rows, cols int) error {
 }
 
 // Changed returns the channel of change notices: one is pending at most,
-// whatever the amount of output since it was posted. Receive, then read the
-// screen.
+// whatever the amount of output since it was posted, and they come at most
+// once per Options.FrameInterval. Receive, then read the screen.
 func (s *Session) Changed() <-chan struct{} { return s.changed }
 
 // Done is closed when the program has exited (after its last output was
@@ -435,6 +477,7 @@ func (s *Session) close() error {
 	<-s.done
 	<-s.readerDone
 	<-s.writerDone
+	<-s.notifierDone
 	s.mu.Lock()
 	_ = s.emu.Close()
 	s.mu.Unlock()
