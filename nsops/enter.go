@@ -75,8 +75,8 @@ type EnterSpec struct {
 	Snapshot   *Snapshot         // discovery snapshot to resolve TargetNS with; nil = scan when needed
 	Paths      map[NSType]string // per-type namespace files, overriding Target's for that type
 
-	Types []NSType // types to join; empty with All = every type the target has that differs from ours
-	All   bool     // join every type (nsenter --all)
+	Types []NSType // types to join (namespaces we already share are skipped)
+	All   bool     // join every type the target has that differs from ours (nsenter --all), plus Types
 
 	Root string // chroot: "" none, EnterTargetDir the target's root, else a directory (opened before joining)
 	Wd   string // working directory: "" unchanged, EnterTargetDir the target's, else a directory

@@ -14,7 +14,7 @@ func (s EnterSpec) Equivalent() string {
 	if s.Target > 0 {
 		args = append(args, "--target", fmt.Sprint(s.Target))
 	}
-	if s.All && len(s.Types) == 0 {
+	if s.All {
 		args = append(args, "--all")
 	}
 	explicit := map[NSType]bool{}
@@ -46,7 +46,7 @@ func (s EnterSpec) Equivalent() string {
 			args = append(args, t.NsenterOption()+"="+s.Paths[t])
 		case t == targetType:
 			args = append(args, t.NsenterOption()+"="+target)
-		case explicit[t]:
+		case explicit[t] && !s.All:
 			args = append(args, t.NsenterOption())
 		}
 	}

@@ -141,7 +141,7 @@ func nsFileType(f *os.File) (NSType, error) {
 // wantTypes is the set of types the spec asks for, in enterOrder.
 func (s EnterSpec) wantTypes() []NSType {
 	want := map[NSType]bool{}
-	if s.All && len(s.Types) == 0 {
+	if s.All {
 		for _, t := range AllTypes() {
 			want[t] = true
 		}
@@ -323,7 +323,7 @@ func (p *enterPlan) planPID(s EnterSpec, entered map[NSType]bool) error {
 		}
 		path := fmt.Sprintf("/proc/%d/ns/%s", pid, t)
 		id, err := statNSID(path)
-		if errors.Is(err, unix.ENOENT) && s.All && len(s.Types) == 0 {
+		if errors.Is(err, unix.ENOENT) && s.All && !containsType(s.Types, t) {
 			if _, statErr := os.Stat(fmt.Sprintf("/proc/%d", pid)); statErr == nil {
 				continue // this kernel lacks the type; --all skips it
 			}
