@@ -290,13 +290,14 @@ func (b *bench) oursLatency(keys int) ([]time.Duration, error) {
 	return out, nil
 }
 
-var csiRe = regexp.MustCompile(`\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78DEHMc])`)
-
 // tmuxLatency attaches a tmux client in an outer PTY and reads what the
 // client draws: a keystroke counts as shown when the client writes it.
 func (b *bench) tmuxLatency(keys int) ([]time.Duration, error) {
 	b.killTmux()
 	defer b.killTmux()
+	// Escape sequences in the client's output, removed before looking for
+	// the typed character.
+	csiRe := regexp.MustCompile(`\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78DEHMc])`)
 	cmd := b.tmux("new-session", "-x", strconv.Itoa(b.cols), "-y", strconv.Itoa(b.rows), "env PS1='$ ' HISTFILE=/dev/null bash --norc --noprofile -i", ";", "set", "status", "off")
 	cmd.Env = append(bashCmd().Env, "TERM=xterm-256color")
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: uint16(b.rows), Cols: uint16(b.cols)})
