@@ -137,16 +137,16 @@ func TestSessionExitThenCloseLeavesNothing(t *testing.T) {
 // the program still leads its own session with the PTY as its terminal.
 func TestSessionKeepsSysProcAttr(t *testing.T) {
 	testutil.RequireRoot(t)
-	cmd := exec.Command(needProgram(t, "sh"), "-c", `hostname pty-uts-test; hostname; readlink /proc/self/ns/uts; tty; sleep 1000`)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWUTS, Setpgid: true}
+	cmd := exec.Command(needProgram(t, "sh"), "-c", `hostname pty-uts-test; hostname; echo "pid=$$"; tty; sleep 1000`)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWUTS | syscall.CLONE_NEWPID, Setpgid: true}
 	s, err := Start(cmd, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
 	waitFor(t, s, "tty line", func() bool { return regexp.MustCompile(`(?m)^/dev/pts/\d+$`).MatchString(s.Text()) })
-	if !hasLine(s, "pty-uts-test") {
-		t.Fatalf("hostname not set in the new uts namespace:\n%s", s.Text())
+	if !hasLine(s, "pty-uts-test") || !hasLine(s, "pid=1") {
+		t.Fatalf("want hostname set in the new uts namespace and pid 1 in the new pid namespace:\n%s", s.Text())
 	}
 	ours, _ := os.Readlink("/proc/self/ns/uts")
 	theirs, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/uts", s.Pid()))
@@ -159,9 +159,16 @@ func TestSessionKeepsSysProcAttr(t *testing.T) {
 	if sid := procStatField(t, s.Pid(), 6); sid != s.Pid() {
 		t.Fatalf("session id %d, want the child's pid %d (Setsid)", sid, s.Pid())
 	}
+	// The tty's foreground group is the child's (host pid; sleep runs in
+	// the same group since sh -c has no job control).
 	if tpgid := procStatField(t, s.Pid(), 8); tpgid != s.Pid() {
 		t.Fatalf("tty foreground group %d, want %d (Setctty)", tpgid, s.Pid())
 	}
+	pid := s.Pid()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	waitGone(t, pid)
 }
 
 // TestSessionChangedCoalesced: a burst of output leaves at most one notice
