@@ -70,7 +70,7 @@ for r in $(seq 1 "$runs"); do
 		T send-keys -t "$kind" Enter
 		sleep 0.3
 		T send-keys -t "$kind" -l ': '
-		wait_for "$kind" '# : '
+		wait_for "$kind" '# :'
 		typed='# : '
 		start=$(now)
 		for _ in $(seq 1 "$keys"); do

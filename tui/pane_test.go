@@ -1,0 +1,443 @@
+package tui
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/nstui/nstui/nsops"
+	"github.com/nstui/nstui/ptyshell"
+)
+
+// fakeShells records the specs the UI asks for and runs a real /bin/sh on
+// a real PTY for each (no namespaces): the panes' flows are real, the
+// kernel side is the command line's business and tested there.
+type fakeShells struct {
+	mu       sync.Mutex
+	spawns   []nsops.SpawnSpec
+	enters   []nsops.EnterSpec
+	sessions []*ptyshell.Session
+	fail     error
+}
+
+func (f *fakeShells) Spawn(spec nsops.SpawnSpec, rows, cols int) (PaneSession, error) {
+	f.mu.Lock()
+	f.spawns = append(f.spawns, spec)
+	f.mu.Unlock()
+	return f.start(rows, cols)
+}
+
+func (f *fakeShells) Enter(spec nsops.EnterSpec, rows, cols int) (PaneSession, error) {
+	f.mu.Lock()
+	f.enters = append(f.enters, spec)
+	f.mu.Unlock()
+	return f.start(rows, cols)
+}
+
+func (f *fakeShells) start(rows, cols int) (PaneSession, error) {
+	if f.fail != nil {
+		return nil, f.fail
+	}
+	cmd := exec.Command("/bin/sh")
+	cmd.Env = append(os.Environ(), "PS1=$ ", "ENV=")
+	s, err := ptyshell.Start(cmd, ptyshell.Options{Rows: rows, Cols: cols, CloseGrace: 200 * time.Millisecond})
+	if err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	f.sessions = append(f.sessions, s)
+	f.mu.Unlock()
+	return s, nil
+}
+
+func (f *fakeShells) closeAll() {
+	f.mu.Lock()
+	ss := f.sessions
+	f.mu.Unlock()
+	for _, s := range ss {
+		_ = s.Close()
+	}
+}
+
+// asyncDriver runs a Model as the Bubble Tea runtime does: commands run in
+// goroutines and their messages come back through a channel, so the pane
+// waiters (which block until output) work as in the real program.
+type asyncDriver struct {
+	t      *testing.T
+	m      *Model
+	src    *fakeSource
+	shells *fakeShells
+	msgs   chan tea.Msg
+	done   chan struct{}
+	quit   bool
+}
+
+func newAsyncDriver(t *testing.T, w, h int, opts ...Option) *asyncDriver {
+	t.Helper()
+	src := &fakeSource{snap: smallSnapshot()}
+	sh := &fakeShells{}
+	d := &asyncDriver{t: t, src: src, shells: sh, msgs: make(chan tea.Msg, 64), done: make(chan struct{})}
+	d.m = New(src, append([]Option{WithRefresh(0), WithNoColor(true), WithShells(sh), WithSelfPID(1)}, opts...)...)
+	t.Cleanup(func() {
+		sh.closeAll()
+		close(d.done)
+	})
+	d.send(tea.WindowSizeMsg{Width: w, Height: h})
+	d.exec(d.m.Init())
+	d.waitFor("first scan", func() bool { return d.m.snap != nil })
+	return d
+}
+
+func (d *asyncDriver) exec(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	go func() {
+		msg := cmd()
+		select {
+		case d.msgs <- msg:
+		case <-d.done:
+		}
+	}()
+}
+
+func (d *asyncDriver) send(msg tea.Msg) {
+	switch msg := msg.(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			d.exec(c)
+		}
+	case tea.QuitMsg:
+		d.quit = true
+	default:
+		_, cmd := d.m.Update(msg)
+		d.exec(cmd)
+	}
+}
+
+func (d *asyncDriver) keys(keys ...string) {
+	for _, k := range keys {
+		d.send(keyMsg(k))
+	}
+}
+
+func (d *asyncDriver) typeText(s string) {
+	for _, r := range s {
+		d.send(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// waitFor handles messages until cond holds (10 s at most).
+func (d *asyncDriver) waitFor(what string, cond func() bool) {
+	d.t.Helper()
+	deadline := time.After(10 * time.Second)
+	for !cond() {
+		select {
+		case msg := <-d.msgs:
+			d.send(msg)
+		case <-deadline:
+			d.t.Fatalf("timed out waiting for %s; screen:\n%s", what, d.screen())
+		}
+	}
+}
+
+func (d *asyncDriver) waitText(texts ...string) {
+	d.t.Helper()
+	d.waitFor(strings.Join(texts, " + "), func() bool {
+		s := d.screen()
+		for _, x := range texts {
+			if !strings.Contains(s, x) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+func (d *asyncDriver) screen() string { return ansi.Strip(d.m.View().Content) }
+
+// gone reports whether pid no longer runs (or is a zombie).
+func gone(pid int) bool {
+	b, err := os.ReadFile("/proc/" + itoa(uint64(pid)) + "/stat")
+	if err != nil {
+		return true
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i >= 0 && strings.HasPrefix(s[i+1:], " Z")
+}
+
+func TestPaneSpawnFormAndShell(t *testing.T) {
+	d := newAsyncDriver(t, 120, 36)
+	d.keys("s")
+	d.waitText("New namespaced shell", "unshare --ipc --mount --net --pid --uts --fork --kill-child --mount-proc", "hostname box1")
+	// Tick user: the unshare line follows at once.
+	d.keys("down", "down", "down", "down", "down", "space")
+	d.waitText("unshare --ipc --mount --net --pid --user --uts", "--map-root-user")
+	d.keys("space") // untick again
+	if strings.Contains(d.screen(), "--user") {
+		t.Fatalf("user still in the unshare line:\n%s", d.screen())
+	}
+	// The hostname needs a uts namespace: untick uts and the form says so.
+	d.keys("up", "up", "up", "space")
+	d.waitText("--hostname only works with a new uts namespace")
+	d.keys("enter")
+	if len(d.shells.spawns) != 0 || d.m.ws.spawn == nil {
+		t.Fatal("enter started an invalid spec")
+	}
+	d.keys("space", "enter")
+	d.waitText("1 spawn pid,mnt,uts,ipc,net box1")
+	sp := d.shells.spawns[0]
+	want := []nsops.NSType{nsops.PIDNS, nsops.MntNS, nsops.UTSNS, nsops.IPCNS, nsops.NetNS}
+	if len(sp.Types) != len(want) || sp.Hostname != "box1" || sp.MapRootUser {
+		t.Fatalf("spawn spec = %+v", sp)
+	}
+	for i := range want {
+		if sp.Types[i] != want[i] {
+			t.Fatalf("spawn types = %v, want %v", sp.Types, want)
+		}
+	}
+	if !d.m.ws.paneFocus {
+		t.Fatal("the new pane does not have the focus")
+	}
+	d.waitText("$ ")
+	d.typeText("echo hi-$((6*7))")
+	d.keys("enter")
+	d.waitText("hi-42", "pane 1 · keys go to the program", "ctrl+] explorer ⇄ pane")
+	// The real cursor is in the pane, after the prompt.
+	cur := d.m.View().Cursor
+	r := d.m.ws.paneRect
+	if cur == nil || !r.contains(cur.X, cur.Y) {
+		t.Fatalf("cursor %+v not inside the pane %+v", cur, r)
+	}
+	// The prefix key gives the focus back; 1 takes it again.
+	d.send(tea.KeyPressMsg{Code: ']', Mod: tea.ModCtrl})
+	if d.m.ws.paneFocus || d.m.View().Cursor != nil {
+		t.Fatal("ctrl+] did not leave the pane")
+	}
+	d.waitText("s spawn shell", "x close pane")
+	d.keys("1")
+	if !d.m.ws.paneFocus {
+		t.Fatal("1 did not focus pane 1")
+	}
+	// Paste reaches the program.
+	d.send(tea.PasteMsg{Content: "echo pasted-$((6*7))\n"})
+	d.waitText("pasted-42")
+
+	// The program ends: the pane shows its status until closed.
+	d.typeText("exit 3")
+	d.keys("enter")
+	d.waitText("exited: status 3 · x closes")
+	pid := d.m.ws.panes[0].pid
+	d.keys("x")
+	if len(d.m.ws.panes) != 0 || d.m.ws.paneFocus {
+		t.Fatal("x did not close the ended pane")
+	}
+	d.waitFor("the pane's process to be gone", func() bool { return gone(pid) })
+}
+
+func TestPaneCloseAndQuitAsk(t *testing.T) {
+	d := newAsyncDriver(t, 120, 36)
+	d.keys("s", "enter")
+	d.waitText("1 spawn", "$ ")
+	d.keys("s", "enter") // the prefix is not needed to open a form? it is: keys go to the shell
+	d.send(tea.KeyPressMsg{Code: ']', Mod: tea.ModCtrl})
+	d.keys("s", "enter")
+	d.waitText("2 spawn")
+	d.send(tea.KeyPressMsg{Code: ']', Mod: tea.ModCtrl})
+	if len(d.m.ws.panes) != 2 {
+		t.Fatalf("%d panes, want 2", len(d.m.ws.panes))
+	}
+	pids := []int{d.m.ws.panes[0].pid, d.m.ws.panes[1].pid}
+	// x asks while the program runs; n keeps it.
+	d.keys("x")
+	d.waitText("Pane 2 (spawn", "is still running")
+	d.keys("n")
+	if len(d.m.ws.panes) != 2 || d.m.ws.confirm != nil {
+		t.Fatal("n closed the pane")
+	}
+	d.keys("x", "y")
+	d.waitFor("pane 2's process to end", func() bool { return gone(pids[1]) })
+	if len(d.m.ws.panes) != 1 {
+		t.Fatalf("%d panes after closing one", len(d.m.ws.panes))
+	}
+	// Quit asks while a shell is alive, then ends it before quitting.
+	d.keys("q")
+	d.waitText("1 shell is still running", "Quit nstui")
+	d.keys("esc")
+	if d.quit || d.m.ws.confirm != nil {
+		t.Fatal("esc did not cancel the quit")
+	}
+	d.keys("q", "y")
+	d.waitFor("quit", func() bool { return d.quit })
+	if !gone(pids[0]) {
+		t.Fatalf("pane 1's program %d still runs after quitting", pids[0])
+	}
+}
+
+func TestPaneScrollbackResizeAndSplit(t *testing.T) {
+	d := newAsyncDriver(t, 120, 36)
+	d.keys("s", "enter")
+	d.waitText("1 spawn", "$ ")
+	d.typeText("seq 1 300")
+	d.keys("enter")
+	d.waitText("│300   ")
+	p := d.m.ws.panes[0]
+	r := d.m.ws.paneRect
+	wheel := func(b tea.MouseButton) {
+		d.send(tea.MouseWheelMsg{X: r.x + 5, Y: r.y + 5, Button: b})
+	}
+	wheel(tea.MouseWheelUp)
+	wheel(tea.MouseWheelUp)
+	d.waitText("↑ scrolled back 6")
+	if d.m.View().Cursor != nil {
+		t.Fatal("the cursor shows while scrolled back")
+	}
+	wheel(tea.MouseWheelDown)
+	d.waitText("↑ scrolled back 3")
+	d.keys("space") // any key returns to the live screen
+	if p.scroll != 0 || strings.Contains(d.screen(), "scrolled back") {
+		t.Fatal("a key did not end the scrollback view")
+	}
+	d.keys("backspace")
+
+	// Resize: the pane fills its new place and the program learns it.
+	d.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	rows, cols := d.m.paneSize()
+	d.waitFor("the session to follow the resize", func() bool {
+		sr, sc := d.shells.sessions[0].Size()
+		return sr == rows && sc == cols
+	})
+	d.typeText("clear; stty size")
+	d.keys("enter")
+	d.waitText(itoa(uint64(rows)) + " " + itoa(uint64(cols)))
+
+	// z: tabs instead of split; the pane then takes the whole width.
+	d.send(tea.KeyPressMsg{Code: ']', Mod: tea.ModCtrl})
+	d.keys("z")
+	if d.m.ws.split {
+		t.Fatal("z did not switch to tabs")
+	}
+	if strings.Contains(d.screen(), "1 spawn pid,mnt,uts,ipc,net box1 · pid") {
+		t.Fatal("the pane shows in tabs mode while the explorer has the focus")
+	}
+	d.keys("1")
+	_, cols2 := d.m.paneSize()
+	if cols2 != 98 {
+		t.Fatalf("pane width in tabs mode = %d, want the window's 100 minus its frame", cols2)
+	}
+	d.waitFor("the session to take the full width", func() bool {
+		_, sc := d.shells.sessions[0].Size()
+		return sc == 98
+	})
+}
+
+func TestPaneEnterForms(t *testing.T) {
+	d := newAsyncDriver(t, 120, 36)
+	// A process: the sandbox's sh (filter by hostname, open its process view).
+	d.keys("/")
+	d.typeText("box-302 uts")
+	d.keys("enter", "enter", "enter")
+	d.waitText("Process 1201")
+	d.keys("e")
+	d.waitText("Enter the namespaces of process 1201", "nsenter --target 1201 --all")
+	d.keys("space") // all off: the differing types stay ticked
+	d.waitText("nsenter --target 1201 --ipc --mount --net --pid --uts")
+	d.keys("down", "down", "down", "down", "space") // untick net
+	d.waitText("nsenter --target 1201 --ipc --mount --pid --uts")
+	d.keys("enter")
+	d.waitText("1 enter 1201 ipc,mnt,pid,uts")
+	es := d.shells.enters[0]
+	if es.Target != 1201 || es.All || len(es.Types) != 4 {
+		t.Fatalf("enter spec = %+v", es)
+	}
+}
+
+func TestPaneEnterNSAsRoot(t *testing.T) {
+	// A namespace owned by a rootless user namespace: root needs no more.
+	d := newAsyncDriver(t, 120, 36)
+	d.keys("/")
+	d.typeText("4026532403")
+	d.keys("enter", "e")
+	d.waitText("Enter net namespace 4026532403", "not needed as root")
+	if strings.Contains(d.screen(), "--user") {
+		t.Fatalf("root is told to join the owner:\n%s", d.screen())
+	}
+	d.keys("enter")
+	d.waitText("1 enter 2000 net")
+	if es := d.shells.enters[0]; es.TargetNS.Ino != 4026532403 || es.TargetNS.Type != nsops.NetNS || len(es.Paths) != 0 {
+		t.Fatalf("enter spec = %+v", es)
+	}
+}
+
+func TestPaneEnterNeedsOwnerAsUser(t *testing.T) {
+	d := newAsyncDriver(t, 120, 36, WithSelfPID(840)) // alice, uid 1000
+	d.keys("/")
+	d.typeText("4026532403")
+	d.keys("enter", "e")
+	d.waitText("needed: you are not root", "nsenter --net=/proc/2000/ns/net --user=/proc/2000/ns/user")
+	d.keys("enter")
+	d.waitText("1 enter 2000 net+user")
+	es := d.shells.enters[0]
+	if es.TargetNS.Ino != 4026532403 || es.Paths[nsops.UserNS] != "/proc/2000/ns/user" {
+		t.Fatalf("enter spec = %+v", es)
+	}
+}
+
+func TestPaneStartErrorShown(t *testing.T) {
+	d := newAsyncDriver(t, 120, 36)
+	d.shells.fail = errors.New("pidfd_open(1201): ESRCH (no such process): target exited")
+	d.keys("s", "enter")
+	d.waitText("could not start spawn pid,mnt,uts,ipc,net box1: pidfd_open(1201): ESRCH")
+	if len(d.m.ws.panes) != 0 {
+		t.Fatal("a pane opened for a failed start")
+	}
+}
+
+func TestPaneOursFromSnapshot(t *testing.T) {
+	snap := smallSnapshot()
+	// A pane whose program is the sandbox's parent: its tree reaches into
+	// the sandbox, whose namespaces are ours; the host's are not.
+	fake := &pane{pid: 1200, quit: make(chan struct{})}
+	ours := oursFrom(snap, []*pane{fake}, 1)
+	for _, ino := range []uint64{4026532300, 4026532301, 4026532302, 4026532303, 4026532304} {
+		if !ours[id(ino)] {
+			t.Errorf("sandbox namespace %d not marked ours", ino)
+		}
+	}
+	for _, ns := range hostNS() {
+		if ours[ns] {
+			t.Errorf("host namespace %d marked ours", ns.Ino)
+		}
+	}
+	fake.exited = true
+	if len(oursFrom(snap, []*pane{fake}, 1)) != 0 {
+		t.Error("an ended pane still marks namespaces")
+	}
+}
+
+func TestPaneKillOnClose(t *testing.T) {
+	// Close ends programs that ignore SIGHUP too (ptyshell's grace, then
+	// SIGKILL): the pane's close path goes through Session.Close.
+	d := newAsyncDriver(t, 120, 36)
+	d.keys("s", "enter")
+	d.waitText("$ ")
+	d.typeText("trap '' HUP; echo ready-$((6*7))")
+	d.keys("enter")
+	d.waitText("ready-42")
+	pid := d.m.ws.panes[0].pid
+	d.send(tea.KeyPressMsg{Code: ']', Mod: tea.ModCtrl})
+	d.keys("x", "y")
+	d.waitFor("the program that ignores SIGHUP to end", func() bool { return gone(pid) })
+	if err := syscall.Kill(pid, 0); err == nil && !gone(pid) {
+		t.Fatal("still alive")
+	}
+}
