@@ -389,38 +389,65 @@ func fdNSID(fd int) (NSID, error) {
 
 // inNamespace runs fn on an OS thread that is in the namespace of type t
 // open as fd. When the calling process is already there, fn just runs (no
-// privilege needed). Otherwise a fresh goroutine locks its thread and joins
-// with setns (the kernel also checks the fd's type); that thread stays
-// locked so that, tainted, it is destroyed when the goroutine ends instead
-// of going back to the runtime's pool. Only types without a single-thread
-// rule may be joined here (uts, net, ipc, cgroup): user, mnt and time need
-// a single-threaded caller.
+// privilege needed). Otherwise a spare thread joins with setns (the kernel
+// also checks the fd's type) and stays locked so that, tainted, it is
+// destroyed when its goroutine ends instead of going back to the runtime's
+// pool. Only types without a single-thread rule may be joined here (uts,
+// net, ipc, cgroup): user, mnt and time need a single-threaded caller.
 func inNamespace(fd int, t NSType, fn func() error) error {
 	target, err := fdNSID(fd)
 	if err != nil {
 		return err
 	}
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
+	onSpareThread(func() {
 		var st unix.Stat_t
 		if unix.Stat("/proc/thread-self/ns/"+t.String(), &st) == nil && (NSID{Dev: st.Dev, Ino: st.Ino}) == target {
-			err := fn()
+			err = fn()
 			runtime.UnlockOSThread() // untouched: the thread may be reused
-			errc <- err
 			return
 		}
-		if err := unix.Setns(fd, int(t.CloneFlag())); err != nil {
+		if serr := unix.Setns(fd, int(t.CloneFlag())); serr != nil {
 			runtime.UnlockOSThread() // a failed setns changed nothing
-			if errors.Is(err, unix.EPERM) {
-				err = fmt.Errorf("%w (joining a %s namespace needs CAP_SYS_ADMIN over it: run as root)", err, t)
+			if errors.Is(serr, unix.EPERM) {
+				serr = fmt.Errorf("%w (joining a %s namespace needs CAP_SYS_ADMIN over it: run as root)", serr, t)
 			}
-			errc <- fmt.Errorf("setns %s: %w", t, err)
+			err = fmt.Errorf("setns %s: %w", t, serr)
 			return
 		}
-		errc <- fn()
+		err = fn() // the thread stays locked, and dies with the goroutine
+	})
+	return err
+}
+
+// onSpareThread runs fn on a goroutine locked (runtime.LockOSThread) to an
+// OS thread other than the process's main thread, and waits for it. fn
+// may unlock it, or leave it locked to have the thread destroyed. The main
+// thread must never be tainted: the runtime cannot destroy it (it parks it
+// for good instead), and /proc/<our pid>/ns/* show the main thread's
+// namespaces, so lsns and our own scans would count us as a member of
+// whatever namespace was read last.
+func onSpareThread(fn func()) {
+	done := make(chan struct{})
+	go func() {
+		runtime.LockOSThread()
+		if unix.Gettid() != unix.Getpid() {
+			defer close(done)
+			fn()
+			return
+		}
+		// We got the main thread: keep it held here, so the scheduler has to
+		// run the inner goroutine on another thread.
+		inner := make(chan struct{})
+		go func() {
+			runtime.LockOSThread()
+			defer close(inner)
+			fn()
+		}()
+		<-inner
+		runtime.UnlockOSThread()
+		close(done)
 	}()
-	return <-errc
+	<-done
 }
 
 // nsParentChain follows NS_GET_PARENT from fd (a pid or user namespace) up
@@ -671,10 +698,7 @@ func readIPCDetails(src *detailsSource) (*IPCDetails, error) {
 // be ns.ID. Namespaces that are gone or cannot be joined are left out.
 func ReadHostnames(nss []*Namespace) map[NSID]string {
 	out := make(map[NSID]string, len(nss))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		runtime.LockOSThread()
+	onSpareThread(func() {
 		tainted := false
 		defer func() {
 			if !tainted {
@@ -712,8 +736,7 @@ func ReadHostnames(nss []*Namespace) map[NSID]string {
 			// Back home: the thread is clean again.
 			tainted = false
 		}
-	}()
-	<-done
+	})
 	return out
 }
 
