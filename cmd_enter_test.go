@@ -542,3 +542,40 @@ func TestEnterOnPTY(t *testing.T) {
 		}
 	}
 }
+
+// TestEnterUnprivilegedOwnNamespaces: a normal user enters the namespaces of
+// its own user-namespace sandbox (the helper joins the user namespace and the
+// rest with one setns; namespaces it already shares are skipped, and the
+// sandbox's "setgroups deny" is respected). nsenter --all fails here, on the
+// cgroup namespace both already share.
+func TestEnterUnprivilegedOwnNamespaces(t *testing.T) {
+	testutil.RequireRoot(t)
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "nstui")
+	b, err := os.ReadFile(nstuiBinary)
+	if err == nil {
+		err = os.WriteFile(bin, b, 0o755)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	nobody := []string{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"}
+	tg := startEnterTarget(t, "sleep", 2, append(nobody, "unshare", "--kill-child", "--user", "--map-root-user",
+		"--pid", "--fork", "--net", "--uts", "--ipc", "--mount", "--mount-proc", "sleep", "1000")...)
+	pid := strconv.Itoa(tg.pid)
+	var script strings.Builder
+	var want strings.Builder
+	for _, ty := range nsTypeNames() {
+		fmt.Fprintf(&script, "readlink /proc/self/ns/%s; ", ty)
+		want.WriteString(readlink(t, fmt.Sprintf("/proc/%d/ns/%s", tg.pid, ty)) + "\n")
+	}
+	script.WriteString("id -u")
+	want.WriteString("0\n")
+	out, errOut, code := runStatus(t, append(nobody, bin, "enter", "-t", pid, "--", "sh", "-c", script.String())...)
+	if code != 0 || out != want.String() {
+		t.Fatalf("as nobody: exit %d, %q\ngot:\n%s\nwant:\n%s", code, errOut, out, want.String())
+	}
+}

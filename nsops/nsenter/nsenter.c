@@ -280,13 +280,31 @@ static void continue_as_child(void)
 	_exit(WEXITSTATUS(status));
 }
 
+/* setgroups_denied reports whether our user namespace forbids setgroups(2)
+ * (/proc/self/setgroups is "deny", as in any user namespace an unprivileged
+ * user made): then our supplementary groups cannot be dropped, by design. */
+static int setgroups_denied(void)
+{
+	char buf[8] = "";
+	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	close(fd);
+	return strncmp(buf, "deny", 4) == 0;
+}
+
 static void set_credentials(const struct config *c, int groups_err)
 {
 	char what[64];
 
 	/* nsenter's rule: complain about setgroups only if it also failed before
-	 * entering (a user ns made by an unprivileged user denies setgroups). */
-	if (c->gid >= 0 && setgroups(0, NULL) != 0 && groups_err)
+	 * entering (root's call before succeeds; the namespace may deny it after).
+	 * An unprivileged caller fails both; where the namespace denies it,
+	 * keeping the groups is all the kernel allows, so go on. */
+	if (c->gid >= 0 && setgroups(0, NULL) != 0 && groups_err && !setgroups_denied())
 		fail(EXIT_SETUP, "setgroups", errno);
 	if (c->gid >= 0 && setgid((gid_t)c->gid) != 0) {
 		snprintf(what, sizeof(what), "setgid(%ld)", c->gid);
