@@ -100,6 +100,10 @@ type procEntry struct {
 	nthreads int
 	schedFD  int  // open /proc/<pid>/schedstat, re-read with pread on refresh
 	hasFD    bool // schedFD is ours to close
+	// Multithreaded processes: each thread's schedstat line and namespaces,
+	// so a refresh re-reads only the threads that ran.
+	tsigs map[int]string
+	tns   map[int][NumTypes]uint64
 }
 
 // threadNS is a thread whose namespaces differ from its thread group leader's.
@@ -433,11 +437,15 @@ func (s *Scanner) readAll(jobs []pidJob, dev, selfPidNS uint64) {
 func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 	root, pid, old := s.procRoot, job.pid, job.old
 	sig := ""
+	var tsigs map[int]string
 	if s.refresh && old != nil && old.sig != "" {
-		if old.hasFD {
+		switch {
+		case old.hasFD:
 			sig = r.preadSig(old.schedFD)
-		} else {
-			sig = s.schedSig(r, pid, old.nthreads)
+		case old.nthreads <= 1:
+			sig = s.schedSig(r, pid)
+		default:
+			tsigs, sig = s.threadSigs(r, pid)
 		}
 		if sig == old.sig {
 			job.entry, job.unchanged = old, true
@@ -459,8 +467,8 @@ func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 	switch {
 	case !s.refresh:
 	case st.NumThreads > 1:
-		if old == nil || old.sig == "" || old.nthreads != st.NumThreads {
-			sig = s.schedSig(r, pid, st.NumThreads)
+		if tsigs == nil {
+			tsigs, sig = s.threadSigs(r, pid)
 		}
 	case same && old.hasFD:
 		schedFD, hasFD = old.schedFD, true // the same process: keep its descriptor
@@ -480,7 +488,7 @@ func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 			s.fdBudget.Add(1)
 		}
 		if !hasFD {
-			sig = s.schedSig(r, pid, st.NumThreads)
+			sig = s.schedSig(r, pid)
 		}
 	}
 	p := &Process{PID: pid, PPID: st.PPID, Comm: st.Comm, StartTime: st.StartTime, UID: -1}
@@ -491,10 +499,12 @@ func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 		// Like lsns: the owner of /proc/<pid> (the euid of a dumpable process).
 		p.UID = int(r.scrap.Uid)
 	}
-	e := &procEntry{kernel: kernel, sig: sig, nthreads: st.NumThreads, schedFD: schedFD, hasFD: hasFD}
+	e := &procEntry{kernel: kernel, sig: sig, nthreads: st.NumThreads, schedFD: schedFD, hasFD: hasFD, tsigs: tsigs}
 	if same && old.kernel && kernel {
 		// Kernel threads never change namespaces once running.
 		e.ns, e.threads = old.ns, old.threads
+	} else if same && tsigs != nil && old.tsigs != nil && tsigs[pid] != "" && tsigs[pid] == old.tsigs[pid] {
+		e.ns = old.ns // the leader did not run: its namespaces are as they were
 	} else if !r.readNSLinks(r.pathOf(root, pid, "ns"), &e.ns, &job.limited) {
 		job.entry = nil
 		if hasFD && !(same && old.hasFD) {
@@ -538,7 +548,11 @@ func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 	}
 	e.proc = p
 	if st.NumThreads > 1 {
-		s.readThreads(r, job, e)
+		var prev *procEntry
+		if same {
+			prev = old
+		}
+		s.readThreads(r, job, e, prev)
 	}
 	if !kernel {
 		s.readFDs(r, job, e, dev)
@@ -562,20 +576,12 @@ func (r *procReader) preadSig(fd int) string {
 	return string(r.buf[:n])
 }
 
-// schedSig returns the run signature of a process: its schedstat line, or
-// for a multithreaded one every thread's. "" means no usable signature (the
-// kernel has no schedstat, or it reads all zeros): always read fully then.
-func (s *Scanner) schedSig(r *procReader, pid, nthreads int) string {
-	if nthreads <= 1 {
-		b, err := r.readFile(r.pathOf(s.procRoot, pid, "schedstat"))
-		if err != nil || len(b) == 0 || b[0] == '0' {
-			return ""
-		}
-		return string(b)
-	}
+// threadSigs reads every thread's schedstat line: the per-thread map and the
+// joined signature ("" when a thread has no usable line).
+func (s *Scanner) threadSigs(r *procReader, pid int) (map[int]string, string) {
 	names, err := r.readDirNames(r.pathOf(s.procRoot, pid, "task"))
 	if err != nil {
-		return ""
+		return nil, ""
 	}
 	tids := make([]int, 0, len(names))
 	for _, n := range names {
@@ -584,17 +590,30 @@ func (s *Scanner) schedSig(r *procReader, pid, nthreads int) string {
 		}
 	}
 	slices.Sort(tids)
+	m := make(map[int]string, len(tids))
 	var sb []byte
 	for _, tid := range tids {
 		b, err := r.readFile(r.pathOf2(s.procRoot, pid, "task", tid, "schedstat"))
 		if err != nil || len(b) == 0 || b[0] == '0' {
-			return ""
+			return nil, ""
 		}
+		m[tid] = string(b)
 		sb = strconv.AppendInt(sb, int64(tid), 10)
 		sb = append(sb, ' ')
 		sb = append(sb, b...)
 	}
-	return string(sb)
+	return m, string(sb)
+}
+
+// schedSig returns the run signature of a single-threaded process: its
+// schedstat line. "" means no usable signature (the kernel has no schedstat,
+// or it reads all zeros): the process is then always read fully.
+func (s *Scanner) schedSig(r *procReader, pid int) string {
+	b, err := r.readFile(r.pathOf(s.procRoot, pid, "schedstat"))
+	if err != nil || len(b) == 0 || b[0] == '0' {
+		return ""
+	}
+	return string(b)
 }
 
 func (e *procEntry) procOrNil() *Process {
@@ -631,25 +650,42 @@ func (r *procReader) readNSLinks(dir string, out *[NumTypes]uint64, limited *boo
 }
 
 // readThreads records the threads whose namespaces differ from the process's.
-func (s *Scanner) readThreads(r *procReader, job *pidJob, e *procEntry) {
-	names, err := r.readDirNames(r.pathOf(s.procRoot, job.pid, "task"))
-	if err != nil {
-		if isDenied(err) {
-			job.limited = true
+func (s *Scanner) readThreads(r *procReader, job *pidJob, e *procEntry, prev *procEntry) {
+	var tids []int
+	if e.tsigs != nil {
+		for tid := range e.tsigs {
+			if tid != job.pid {
+				tids = append(tids, tid)
+			}
 		}
-		return
-	}
-	tids := make([]int, 0, len(names))
-	for _, n := range names {
-		if tid, ok := parsePIDName(n); ok && tid != job.pid {
-			tids = append(tids, tid)
+	} else {
+		names, err := r.readDirNames(r.pathOf(s.procRoot, job.pid, "task"))
+		if err != nil {
+			if isDenied(err) {
+				job.limited = true
+			}
+			return
+		}
+		for _, n := range names {
+			if tid, ok := parsePIDName(n); ok && tid != job.pid {
+				tids = append(tids, tid)
+			}
 		}
 	}
 	slices.Sort(tids)
+	if s.refresh {
+		e.tns = make(map[int][NumTypes]uint64, len(tids))
+	}
 	for _, tid := range tids {
-		var ns [NumTypes]uint64
-		if !r.readNSLinks(r.pathOf2(s.procRoot, job.pid, "task", tid, "ns"), &ns, &job.limited) {
+		ns, reuse := [NumTypes]uint64{}, false
+		if prev != nil && prev.tsigs != nil && e.tsigs != nil && e.tsigs[tid] != "" && prev.tsigs[tid] == e.tsigs[tid] {
+			ns, reuse = prev.tns[tid]
+		}
+		if !reuse && !r.readNSLinks(r.pathOf2(s.procRoot, job.pid, "task", tid, "ns"), &ns, &job.limited) {
 			continue
+		}
+		if e.tns != nil {
+			e.tns[tid] = ns
 		}
 		differs := false
 		for t := range ns {

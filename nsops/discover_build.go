@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
@@ -232,6 +234,7 @@ func (b *nsBuilder) resolveHierarchy() {
 		b.nsidChanged = err != nil || !slices.Equal(set, b.s.nsidSet)
 		b.s.nsidSet = set
 	}
+	b.prefetch()
 	n := len(b.order)
 	for i := 0; i < n; i++ {
 		b.resolve(b.order[i], -1)
@@ -243,6 +246,98 @@ func (b *nsBuilder) resolveHierarchy() {
 	}
 }
 
+// cacheValid reports whether the cached facts about a can be trusted.
+func (b *nsBuilder) cacheValid(a *nsAcc) (*nsInfoEntry, bool) {
+	c := b.s.nsInfo[a.ns.ID]
+	valid := c != nil && c.t == a.ns.Type && a.lowest != nil && c.anchorPID == a.lowest.PID && c.anchorStart == a.lowest.StartTime
+	return c, valid && !(a.ns.Type == NetNS && b.nsidChanged)
+}
+
+// prefetch asks the kernel about the namespaces that have a member process
+// and no valid cached answer, in parallel (each question is a few
+// syscalls, and a first scan has thousands). Hidden relatives are left to
+// resolve, which needs the descriptors the ioctls return.
+func (b *nsBuilder) prefetch() {
+	var todo []*nsAcc
+	for _, a := range b.order {
+		if _, ok := b.cacheValid(a); !ok && a.lowest != nil {
+			todo = append(todo, a)
+		}
+	}
+	workers := b.s.workers
+	if len(todo) < 64 {
+		workers = 1
+	}
+	results := make([]*nsInfoEntry, len(todo))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func(r *procReader) {
+			defer wg.Done()
+			var nl *nlConn
+			if b.nl != nil {
+				if c, err := openNetlink(); err == nil {
+					nl = c
+					defer nl.close()
+				}
+			}
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(todo) {
+					return
+				}
+				a := todo[i]
+				fd, err := unix.Open(r.pathOf(b.s.procRoot, a.lowest.PID, "ns/"+a.ns.Type.String()), unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOCTTY, 0)
+				if err != nil {
+					continue
+				}
+				results[i] = queryNS(fd, a.ns.Type, nl)
+				results[i].anchorPID, results[i].anchorStart = a.lowest.PID, a.lowest.StartTime
+				unix.Close(fd)
+			}
+		}(b.s.readers[w])
+	}
+	wg.Wait()
+	for i, info := range results {
+		if info != nil {
+			b.s.nsInfo[todo[i].ns.ID] = info
+		}
+	}
+}
+
+// queryNS asks the hierarchy ioctls and netlink about the namespace behind fd.
+func queryNS(fd int, t NSType, nl *nlConn) *nsInfoEntry {
+	info := &nsInfoEntry{t: t, ownerUID: -1}
+	info.owner = relatedID(fd, unix.NS_GET_USERNS)
+	if t == PIDNS || t == UserNS {
+		info.parent = relatedID(fd, unix.NS_GET_PARENT)
+	}
+	if t == UserNS {
+		if uid, err := unix.IoctlGetUint32(fd, unix.NS_GET_OWNER_UID); err == nil {
+			info.ownerUID = int(uid)
+		}
+	}
+	if t == NetNS && nl != nil {
+		info.netnsid = nl.getNSID(fd)
+	}
+	return info
+}
+
+// relatedID follows one hierarchy ioctl and returns the relative's identity.
+func relatedID(fd int, req uint) NSID {
+	rfd, err := unix.IoctlRetInt(fd, req)
+	if err != nil {
+		return NSID{}
+	}
+	defer unix.Close(rfd)
+	var st unix.Stat_t
+	if unix.Fstat(rfd, &st) != nil {
+		return NSID{}
+	}
+	return NSID{Dev: st.Dev, Ino: st.Ino}
+}
+
 // resolve fills a's owner, parent, owner uid and netnsid. fd, when >= 0, is
 // an open descriptor of the namespace (for hidden ones, the only way in).
 func (b *nsBuilder) resolve(a *nsAcc, fd int) {
@@ -251,9 +346,8 @@ func (b *nsBuilder) resolve(a *nsAcc, fd int) {
 	}
 	a.resolved = true
 	t, id := a.ns.Type, a.ns.ID
-	c := b.s.nsInfo[id]
-	valid := c != nil && c.t == t && a.lowest != nil && c.anchorPID == a.lowest.PID && c.anchorStart == a.lowest.StartTime
-	if valid && !(t == NetNS && b.nsidChanged) && b.present(c.owner) && b.present(c.parent) {
+	c, valid := b.cacheValid(a)
+	if valid && b.present(c.owner) && b.present(c.parent) {
 		b.apply(a, c)
 		return
 	}
