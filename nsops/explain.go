@@ -87,7 +87,7 @@ func Explain(t NSType) Explanation {
 		e.Notes = []string{
 			"Try it: ipcmk -M 4096 inside, then ipcs -m outside does not list the segment.",
 			"The limits in /proc/sys/kernel (shmmax, msgmax, sem, ...) and /proc/sys/fs/mqueue are per namespace.",
-			"Objects are destroyed with the namespace, when its last process exits.",
+			"Its objects are destroyed when the namespace is freed: its last process exited and no fd or bind mount holds it.",
 		}
 	case MntNS:
 		e.Title = "Mount namespace"
@@ -139,7 +139,7 @@ func Explain(t NSType) Explanation {
 		e.Create = "unshare --user --map-root-user bash"
 		e.Notes = []string{
 			"The only type an unprivileged user may create; every other type is owned by a user namespace, and capabilities inside count for what it owns.",
-			"uid_map and gid_map (/proc/PID/uid_map) can be written once; an unprivileged writer maps only its own id and must first write deny to setgroups.",
+			"uid_map and gid_map (/proc/PID/uid_map) can be written once; an unprivileged writer maps only its own id, and must write deny to /proc/PID/setgroups before gid_map.",
 			"An unmapped id shows as the overflow id 65534 (nobody).",
 			"User namespaces nest up to 32 levels; NS_GET_PARENT walks up the tree.",
 		}
