@@ -141,18 +141,29 @@ func (e *explorer) setSnapshot(snap *nsops.Snapshot) tea.Cmd {
 			}
 		}
 	}
+	prevByID := e.byID
 	e.byID = cur
 	for id, g := range e.ghosts {
 		e.byID[id] = g.ns
 	}
-	for id := range e.hostnames {
-		if e.byID[id] == nil {
+	// The kernel reuses nsfs inodes as soon as a namespace dies, for any
+	// type: what was read about a namespace that is gone, or that is new
+	// under a known inode, must not stick to its successor.
+	for _, ns := range snap.Namespaces {
+		if prev := prevByID[ns.ID]; prev == nil || prev.Type != ns.Type {
+			delete(e.hostnames, ns.ID)
+			delete(e.hostReq, ns.ID)
+			delete(e.details, ns.ID)
+		}
+	}
+	for id := range e.hostReq {
+		if ns := e.byID[id]; ns == nil || ns.Type != nsops.UTSNS {
 			delete(e.hostnames, id)
 			delete(e.hostReq, id)
 		}
 	}
-	for id := range e.details {
-		if e.byID[id] == nil {
+	for id, d := range e.details {
+		if ns := e.byID[id]; ns == nil || (d.det != nil && d.det.Type != ns.Type) {
 			delete(e.details, id)
 		}
 	}
@@ -331,6 +342,9 @@ func (e *explorer) update(msg tea.Msg) tea.Cmd {
 			return e.loadDetails(e.tgt.ns)
 		}
 	case detailsMsg:
+		if ns := e.byID[msg.id]; ns == nil || (msg.det != nil && msg.det.Type != ns.Type) {
+			return nil // the namespace is gone, its inode already reused
+		}
 		ent := e.details[msg.id]
 		if ent == nil {
 			if e.byID[msg.id] == nil {

@@ -7,17 +7,21 @@ import (
 	"strconv"
 	"strings"
 
-	"charm.land/lipgloss/v2"
 )
 
 // render draws both panels side by side or stacked, as setSize laid them out.
 func (e *explorer) render(st *Styles) string {
-	list := drawPanel(*st, e.listTitle(), e.listBody(st), e.list.w, e.list.h, e.focus == focusList)
-	det := drawPanel(*st, e.detailTitle(), e.detailBody(st), e.detail.w, e.detail.h, e.focus == focusDetail)
+	list := panelLines(st, e.listTitle(), e.listBody(st), e.list.w, e.list.h, e.focus == focusList)
+	det := panelLines(st, e.detailTitle(), e.detailBody(st), e.detail.w, e.detail.h, e.focus == focusDetail)
 	if e.detail.x > e.list.x {
-		return lipgloss.JoinHorizontal(lipgloss.Top, list, det)
+		for i := range list {
+			if i < len(det) {
+				list[i] += det[i]
+			}
+		}
+		return strings.Join(list, "\n")
 	}
-	return list + "\n" + det
+	return strings.Join(list, "\n") + "\n" + strings.Join(det, "\n")
 }
 
 // columns returns the plain text of a list row (or of the column header

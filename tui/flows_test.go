@@ -491,3 +491,30 @@ func TestTUITeatestFlow(t *testing.T) {
 		t.Fatalf("after refreshes: selected %d, target %+v", e.selected.Ino, e.tgt)
 	}
 }
+
+func TestTUIInodeReuseAcrossTypes(t *testing.T) {
+	// The sandbox's uts namespace dies and the kernel hands its inode to a
+	// new mount namespace: the hostname read for the old one must not stick
+	// to the new one (not in its name, not in what the filter searches).
+	d := newDriver(t, 120, 36)
+	next := smallSnapshot()
+	var kept []*nsops.Namespace
+	for _, ns := range next.Namespaces {
+		if ns.ID.Ino != 4026532302 {
+			kept = append(kept, ns)
+		}
+	}
+	reused := &nsops.Namespace{ID: id(4026532302), Type: nsops.MntNS, OwnerUID: -1, NProcs: 1, PID: 901, Members: []int{901}}
+	next.Namespaces = append(kept, reused)
+	for range markRefreshes + 1 { // until the ghost of the uts namespace is gone
+		d.src.set(next)
+		d.keys("r")
+	}
+	d.keys("/")
+	d.typeText("box-302")
+	for _, r := range d.m.explorer.rows {
+		if r.ns.ID.Ino == 4026532302 {
+			t.Fatalf("the new mnt namespace inherited the old hostname: %+v", r)
+		}
+	}
+}

@@ -302,7 +302,7 @@ func (m *Model) footerView() string {
 func (m *Model) helpView() string {
 	st := &m.styles
 	w, h := m.width, m.height-m.headerLines()-1
-	full := strings.Split(m.help.FullHelpView(m.keys.FullHelp()), "\n")
+	full := helpColumns(st, m.keys.FullHelp(), w-6)
 	body := []string{""}
 	for _, l := range full {
 		body = append(body, "  "+l)

@@ -321,7 +321,7 @@ func haystack(ns *nsops.Namespace, snap *nsops.Snapshot, hostnames map[nsops.NSI
 		b.WriteByte(0)
 		b.WriteString(p)
 	}
-	if h := hostnames[ns.ID]; h != "" {
+	if h := hostnames[ns.ID]; h != "" && ns.Type == nsops.UTSNS {
 		b.WriteByte(0)
 		b.WriteString(h)
 	}
