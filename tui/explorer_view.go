@@ -2,11 +2,10 @@ package tui
 
 import (
 	"fmt"
-
-	"github.com/charmbracelet/x/ansi"
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
 )
 
 // render draws both panels side by side or stacked, as setSize laid them out.
