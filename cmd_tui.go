@@ -26,7 +26,9 @@ func runTUI(cmd *cobra.Command, _ []string) error {
 	shells := &paneShells{}
 	defer shells.CloseAll() // every process a pane started, however the UI ended
 	m := tui.New(src, shells.options(prefix, tui.WithNoColor(os.Getenv("NO_COLOR") != ""))...)
-	p := tea.NewProgram(m, tea.WithContext(cmd.Context()))
+	// 120 frames a second (Bubble Tea's most): a key typed into a pane
+	// waits for the next frame to show its echo.
+	p := tea.NewProgram(m, tea.WithContext(cmd.Context()), tea.WithFPS(120))
 	defer shells.handleSignals(p)()
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) {
 		return fmt.Errorf("run the terminal UI: %w", err)
