@@ -953,3 +953,51 @@ func TestDetailsUnprivilegedChild(t *testing.T) {
 	}
 	t.Logf("as nobody: %v", err)
 }
+
+// TestDetailsConcurrent reads every type of one sandbox from several
+// goroutines at once (the TUI may have a details read and a hostname batch
+// in flight together): each read must see the sandbox, none its neighbour's
+// joined thread.
+func TestDetailsConcurrent(t *testing.T) {
+	testutil.RequireRoot(t)
+	host := "box-" + detailsRand(t)
+	pid := startDetailsSandbox(t, true, "unshare", "--uts", "--net", "--ipc", "--cgroup", "--pid", "--kill-child",
+		"--mount-proc", "sh", "-c", `hostname "$1" && exec sleep 60`, "sh", host)
+	var nss []*Namespace
+	for _, typ := range AllTypes() {
+		nss = append(nss, detailsNSOf(t, pid, typ))
+	}
+	mine, _ := os.Hostname()
+	errc := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			for i := 0; i < 10; i++ {
+				for _, ns := range nss {
+					d, err := ReadDetails(ns, []*Process{{PID: pid}})
+					if err != nil {
+						errc <- err
+						return
+					}
+					if d.UTS != nil && d.UTS.Hostname != host {
+						errc <- fmt.Errorf("hostname %q, want %q", d.UTS.Hostname, host)
+						return
+					}
+				}
+				if h := ReadHostnames(nss[len(nss)-1:]); h[nss[len(nss)-1].ID] != host {
+					errc <- fmt.Errorf("batch hostname %v, want %q", h, host)
+					return
+				}
+				if h, _ := os.Hostname(); h != mine {
+					errc <- fmt.Errorf("our hostname became %q", h)
+					return
+				}
+			}
+			errc <- nil
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-errc; err != nil {
+			t.Error(err)
+		}
+	}
+}
