@@ -361,7 +361,7 @@ func (s *Scanner) fixParents(jobs []pidJob, snap *Snapshot) {
 				continue // the same parent is still there
 			}
 		}
-		b, err := r.readFile(r.pathOf(s.procRoot, p.PID, "stat"))
+		b, err := r.readSmall(r.pathOf(s.procRoot, p.PID, "stat"))
 		if err != nil {
 			continue
 		}
@@ -452,7 +452,7 @@ func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 			return
 		}
 	}
-	b, err := r.readFile(r.pathOf(root, pid, "stat"))
+	b, err := r.readSmall(r.pathOf(root, pid, "stat"))
 	if err != nil {
 		job.limited = isDenied(err)
 		return
@@ -515,7 +515,7 @@ func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 	}
 	if s.details && !same && e.ns[PIDNS] != 0 && e.ns[PIDNS] != selfPidNS {
 		// Only a process in a nested pid namespace has more than one pid.
-		if b, err := r.readFile(r.pathOf(root, pid, "status")); err == nil {
+		if b, err := r.readSmall(r.pathOf(root, pid, "status")); err == nil {
 			if ps, err := parseStatus(b); err == nil {
 				p.NSpid = ps.NSpid
 			}
@@ -593,7 +593,7 @@ func (s *Scanner) threadSigs(r *procReader, pid int) (map[int]string, string) {
 	m := make(map[int]string, len(tids))
 	var sb []byte
 	for _, tid := range tids {
-		b, err := r.readFile(r.pathOf2(s.procRoot, pid, "task", tid, "schedstat"))
+		b, err := r.readSmall(r.pathOf2(s.procRoot, pid, "task", tid, "schedstat"))
 		if err != nil || len(b) == 0 || b[0] == '0' {
 			return nil, ""
 		}
@@ -609,7 +609,7 @@ func (s *Scanner) threadSigs(r *procReader, pid int) (map[int]string, string) {
 // schedstat line. "" means no usable signature (the kernel has no schedstat,
 // or it reads all zeros): the process is then always read fully.
 func (s *Scanner) schedSig(r *procReader, pid int) string {
-	b, err := r.readFile(r.pathOf(s.procRoot, pid, "schedstat"))
+	b, err := r.readSmall(r.pathOf(s.procRoot, pid, "schedstat"))
 	if err != nil || len(b) == 0 || b[0] == '0' {
 		return ""
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"strconv"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -17,8 +18,51 @@ type procReader struct {
 	dents  []byte // getdents buffer
 	names  []string
 	path   []byte // path under construction
+	cpath  []byte // NUL-terminated copy for raw syscalls
 	scrap  unix.Stat_t
 	isKern bool
+}
+
+// The hot /proc syscalls (readlink, open, read of small files, getdents,
+// close) go through RawSyscall: they do not sleep for long, and a scan makes
+// tens of thousands of them, where the Go scheduler's hand-off of the P on
+// every slow syscall doubled the cost (futex wake-ups and spinning threads).
+// Reads that can wait on another process's locks (cmdline, mountinfo,
+// cgroup) keep the ordinary path.
+
+var atFDCWD = unix.AT_FDCWD // a variable: converting the negative constant to uintptr is not allowed
+
+func (r *procReader) cstr(path string) unsafe.Pointer {
+	r.cpath = append(append(r.cpath[:0], path...), 0)
+	return unsafe.Pointer(&r.cpath[0])
+}
+
+func (r *procReader) rawOpen(path string, flags int) (int, error) {
+	fd, _, e := unix.RawSyscall6(unix.SYS_OPENAT, uintptr(atFDCWD), uintptr(r.cstr(path)), uintptr(flags|unix.O_CLOEXEC), 0, 0, 0)
+	if e != 0 {
+		return -1, &os.PathError{Op: "open", Path: path, Err: e}
+	}
+	return int(fd), nil
+}
+
+func rawClose(fd int) { unix.RawSyscall(unix.SYS_CLOSE, uintptr(fd), 0, 0) }
+
+// readSmall reads a small procfs file that the kernel generates without
+// waiting on the process (stat, status, schedstat) with raw syscalls.
+func (r *procReader) readSmall(path string) ([]byte, error) {
+	fd, err := r.rawOpen(path, unix.O_RDONLY|unix.O_NOCTTY)
+	if err != nil {
+		return nil, err
+	}
+	defer rawClose(fd)
+	n, _, e := unix.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(&r.buf[0])), uintptr(len(r.buf)))
+	if e != 0 {
+		return nil, &os.PathError{Op: "read", Path: path, Err: e}
+	}
+	if int(n) == len(r.buf) { // did not fit: fall back to the looping reader
+		return r.readFile(path)
+	}
+	return r.buf[:n], nil
 }
 
 func newProcReader() *procReader {
@@ -65,12 +109,13 @@ func (r *procReader) readFile(path string) ([]byte, error) {
 
 // readlink returns the target of a symbolic link (or magic /proc link).
 func (r *procReader) readlink(path string) (string, error) {
+	p := r.cstr(path)
 	for {
-		n, err := unix.Readlink(path, r.link)
-		if err != nil {
-			return "", &os.PathError{Op: "readlink", Path: path, Err: err}
+		n, _, e := unix.RawSyscall6(unix.SYS_READLINKAT, uintptr(atFDCWD), uintptr(p), uintptr(unsafe.Pointer(&r.link[0])), uintptr(len(r.link)), 0, 0)
+		if e != 0 {
+			return "", &os.PathError{Op: "readlink", Path: path, Err: e}
 		}
-		if n < len(r.link) {
+		if int(n) < len(r.link) {
 			return string(r.link[:n]), nil
 		}
 		r.link = make([]byte, 2*len(r.link))
@@ -80,29 +125,25 @@ func (r *procReader) readlink(path string) (string, error) {
 // readDirNames lists a directory's entry names (without "." and "..").
 // The returned slice is valid until the next call.
 func (r *procReader) readDirNames(path string) ([]string, error) {
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	fd, err := r.rawOpen(path, unix.O_RDONLY|unix.O_DIRECTORY)
 	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+		return nil, err
 	}
-	defer unix.Close(fd)
+	defer rawClose(fd)
 	r.names = r.names[:0]
 	for {
-		n, err := unix.Getdents(fd, r.dents)
-		if err == unix.EINTR {
+		rn, _, e := unix.RawSyscall(unix.SYS_GETDENTS64, uintptr(fd), uintptr(unsafe.Pointer(&r.dents[0])), uintptr(len(r.dents)))
+		if e == unix.EINTR {
 			continue
 		}
-		if err != nil {
-			return nil, &os.PathError{Op: "getdents64", Path: path, Err: err}
+		if e != 0 {
+			return nil, &os.PathError{Op: "getdents64", Path: path, Err: e}
 		}
+		n := int(rn)
 		if n <= 0 {
 			break
 		}
 		_, _, r.names = unix.ParseDirent(r.dents[:n], -1, r.names)
-		if n < len(r.dents)-1024 {
-			// procfs and tmpfs fill the buffer until the directory ends, so
-			// room left over means the end: skip the getdents that says 0.
-			break
-		}
 	}
 	return r.names, nil
 }
