@@ -505,7 +505,12 @@ func readUTSDetails(src *detailsSource) (*UTSDetails, error) {
 
 func readMntDetails(src *detailsSource) (*MntDetails, error) {
 	if src.dir < 0 {
-		return nil, fmt.Errorf("a mount table is only readable through a member process (a mount namespace cannot be joined from a running Go program): %w", ErrNoDetailsSource)
+		// No process: ask the kernel by namespace id (Linux 6.11+).
+		mounts, err := readMountsByListmount(src.nsfd)
+		if err != nil {
+			return nil, fmt.Errorf("no member process, and %w: %w", err, ErrNoDetailsSource)
+		}
+		return &MntDetails{Mounts: mounts}, nil
 	}
 	b, err := src.readFile("mountinfo")
 	if err != nil {

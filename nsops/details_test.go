@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -383,6 +384,39 @@ func TestDetailsMountTable(t *testing.T) {
 	// With no member list, the pid in its /proc path is used.
 	if _, err := ReadDetails(&Namespace{ID: ns.ID, Type: MntNS, Path: ns.Path}, nil); err != nil {
 		t.Errorf("through its /proc path: %v", err)
+	}
+
+	// Held only by an fd (no process to read mountinfo through): listmount
+	// and statmount must give the same table as the member's mountinfo.
+	f, err := os.Open(ns.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	byFD := fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), f.Fd())
+	d2, err := ReadDetails(&Namespace{ID: ns.ID, Type: MntNS, Path: byFD}, nil)
+	if err != nil {
+		t.Fatalf("through an fd: %v", err)
+	}
+	if d2.PID != 0 {
+		t.Errorf("fd read went through pid %d", d2.PID)
+	}
+	if len(d2.Mnt.Mounts) != len(d.Mnt.Mounts) {
+		t.Errorf("listmount: %d mounts, mountinfo %d", len(d2.Mnt.Mounts), len(d.Mnt.Mounts))
+	}
+	byID := map[int]Mount{}
+	for _, m := range d2.Mnt.Mounts {
+		byID[m.ID] = m
+	}
+	for _, want := range d.Mnt.Mounts {
+		got, ok := byID[want.ID]
+		if !ok {
+			t.Errorf("listmount lacks mount %d (%s)", want.ID, want.Target)
+			continue
+		}
+		if got != want {
+			t.Errorf("mount %d:\nstatmount %+v\nmountinfo %+v", want.ID, got, want)
+		}
 	}
 }
 
@@ -1000,4 +1034,73 @@ func TestDetailsConcurrent(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+// TestDetailsListmountHost compares listmount/statmount with mountinfo on
+// our own mount namespace, which has many more kinds of mounts than a
+// sandbox. Other tests may mount meanwhile: a pass where mountinfo changed
+// between two reads is tried again.
+func TestDetailsListmountHost(t *testing.T) {
+	testutil.RequireRoot(t)
+	f, err := os.Open("/proc/self/ns/mnt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for try := 0; ; try++ {
+		before, err := os.ReadFile("/proc/self/mountinfo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := readMountsByListmount(int(f.Fd()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		after, err := os.ReadFile("/proc/self/mountinfo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(before, after) {
+			if try == 20 {
+				t.Fatal("the mount table never held still")
+			}
+			continue
+		}
+		want, err := parseMountinfoTable(before)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Errorf("listmount: %d mounts, mountinfo %d", len(got), len(want))
+		}
+		byID := map[int]Mount{}
+		for _, m := range got {
+			byID[m.ID] = m
+		}
+		for _, w := range want {
+			if g := byID[w.ID]; g != w {
+				t.Errorf("mount %d:\nstatmount %+v\nmountinfo %+v", w.ID, g, w)
+			}
+		}
+		t.Logf("%d mounts agree", len(want))
+		return
+	}
+}
+
+func FuzzDetailsStatmount(f *testing.F) {
+	seed := make([]byte, 600)
+	binary.NativeEndian.PutUint32(seed[0:], 600)
+	binary.NativeEndian.PutUint64(seed[8:], 0xfff)
+	copy(seed[512:], "tmpfs\x00/\x00/mnt\x00")
+	binary.NativeEndian.PutUint32(seed[36:], 0)  // fs_type
+	binary.NativeEndian.PutUint32(seed[104:], 6) // mnt_root
+	binary.NativeEndian.PutUint32(seed[108:], 8) // mnt_point
+	f.Add(seed)
+	f.Add(make([]byte, 512))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := parseStatmount(b)
+		if err == nil && m.Propagation == "" {
+			t.Fatal("empty propagation")
+		}
+	})
 }
