@@ -28,7 +28,7 @@ type enterFlags struct {
 func newEnterCmd() *cobra.Command {
 	var f enterFlags
 	cmd := &cobra.Command{
-		Use:   "enter -t PID|FILE|TYPE:INODE [options] [-- COMMAND [ARGS...]]",
+		Use:   "enter -t PID|FILE|TYPE:INODE [flags] [-- COMMAND [ARGS...]]",
 		Short: "Run a command (default: your shell) in the namespaces of a process, like nsenter",
 		Long: `Join existing namespaces and run COMMAND there (default: $SHELL, else /bin/sh).
 
@@ -74,20 +74,20 @@ itself failed (one line on stderr says why).`,
 	}
 	fl := cmd.Flags()
 	fl.SetInterspersed(false) // everything after the command belongs to it, as in nsenter
-	fl.StringVarP(&f.target, "target", "t", "", "target: a PID, a namespace file or TYPE:INODE")
+	fl.StringVarP(&f.target, "target", "t", "", "`TARGET`: a PID, a namespace file or TYPE:INODE")
 	fl.BoolVarP(&f.all, "all", "a", false, "enter every namespace of the target that differs from ours")
 	for _, t := range nsops.AllTypes() {
 		name := strings.TrimPrefix(t.NsenterOption(), "--")
 		short := strings.TrimPrefix(t.ShortOption(), "-")
-		fl.StringVarP(&f.types[t], name, short, "", fmt.Sprintf("enter the %s namespace (of the target, or of FILE)", t))
+		fl.StringVarP(&f.types[t], name, short, "", fmt.Sprintf("enter the %s namespace: the target's, or the one of `FILE`", t))
 		fl.Lookup(name).NoOptDefVal = nsops.EnterTargetDir
 	}
-	fl.StringVarP(&f.root, "root", "r", "", "set the root directory (the target's without DIR)")
+	fl.StringVarP(&f.root, "root", "r", "", "set the root directory: the target's, or `DIR`")
 	fl.Lookup("root").NoOptDefVal = nsops.EnterTargetDir
-	fl.StringVarP(&f.wd, "wd", "w", "", "set the working directory (the target's without DIR)")
+	fl.StringVarP(&f.wd, "wd", "w", "", "set the working directory: the target's, or `DIR`")
 	fl.Lookup("wd").NoOptDefVal = nsops.EnterTargetDir
-	fl.IntVarP(&f.uid, "setuid", "S", -1, "set the uid in the entered namespaces")
-	fl.IntVarP(&f.gid, "setgid", "G", -1, "set the gid in the entered namespaces")
+	fl.IntVarP(&f.uid, "setuid", "S", -1, "set the `UID` in the entered namespaces (-1: leave it)")
+	fl.IntVarP(&f.gid, "setgid", "G", -1, "set the `GID` in the entered namespaces (-1: leave it)")
 	fl.BoolVar(&f.preserve, "preserve-credentials", false, "do not touch uids or gids")
 	fl.BoolVar(&f.env, "env", false, "take the target process's environment")
 	fl.BoolVar(&f.print, "print-equivalent", false, "print the equivalent nsenter command line and exit")
