@@ -3,6 +3,7 @@ package ptyshell
 import (
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -91,4 +92,17 @@ func hasLine(s *Session, l string) bool {
 		}
 	}
 	return false
+}
+
+// waitForeground waits until the terminal's foreground process group
+// (tpgid) is no longer the shell's and its leader has exec'ed comm. Keys
+// sent earlier may reach a process that is not the one meant (a forked
+// shell child still catching SIGINT, or stty) or be echoed by the tty.
+func waitForeground(t *testing.T, s *Session, comm string) {
+	t.Helper()
+	waitFor(t, s, comm+" in the foreground", func() bool {
+		fg := procStatField(t, s.Pid(), 8)
+		b, _ := os.ReadFile("/proc/" + strconv.Itoa(fg) + "/comm")
+		return fg != s.Pid() && string(b) == comm+"\n"
+	})
 }

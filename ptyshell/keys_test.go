@@ -127,10 +127,7 @@ func TestKeyMouseEncode(t *testing.T) {
 func TestKeySessionModifiedKeysReachProgram(t *testing.T) {
 	s := startBash(t, Options{Rows: 24, Cols: 100})
 	typeLine(t, s, "stty -icanon -echo; cat -v")
-	waitFor(t, s, "cat running", func() bool {
-		fg := procStatField(t, s.Pid(), 8)
-		return fg != s.Pid()
-	})
+	waitForeground(t, s, "cat")
 	keys := []Key{
 		{Code: KeyUp, Mod: ModCtrl}, {Code: KeyLeft, Mod: ModShift}, {Code: KeyHome, Mod: ModAlt},
 		{Code: KeyPgDown, Mod: ModCtrl}, {Code: KeyBackspace, Mod: ModCtrl}, {Code: 'X', Text: "X"},
@@ -171,6 +168,7 @@ func TestKeySessionPasteAndMouse(t *testing.T) {
 	}
 	typeLine(t, s, `clear; stty -icanon -echo; printf '\e[?1002h\e[?1006h'; cat -v`)
 	waitFor(t, s, "mouse tracking on", func() bool { m := s.Modes(); return m.Mouse == MouseButton && m.MouseSGR })
+	waitForeground(t, s, "cat")
 	for _, ev := range []Mouse{
 		{X: 4, Y: 2, Button: MouseLeft},
 		{X: 5, Y: 2, Button: MouseLeft, Action: MouseMotion},

@@ -64,11 +64,7 @@ func TestSessionCloseLeavesNothing(t *testing.T) {
 	bg, _ := strconv.Atoi(m[1])
 	nohup, _ := strconv.Atoi(m[2])
 	typeLine(t, s, "sleep 1003")
-	waitFor(t, s, "foreground sleep", func() bool {
-		fg := procStatField(t, s.Pid(), 8)
-		comm, _ := os.ReadFile("/proc/" + strconv.Itoa(fg) + "/comm")
-		return fg != s.Pid() && string(comm) == "sleep\n"
-	})
+	waitForeground(t, s, "sleep")
 	fg := procStatField(t, s.Pid(), 8)
 	pid := s.Pid()
 	for _, p := range []int{pid, bg, nohup, fg} {

@@ -2,7 +2,6 @@ package ptyshell
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -250,11 +249,7 @@ func TestSessionCtrlCInterruptsSleep(t *testing.T) {
 	// Wait until sleep runs in the foreground: the terminal's foreground
 	// process group (tpgid) is no longer bash's and its leader has exec'ed
 	// sleep (before the exec, bash's child may still catch SIGINT).
-	waitFor(t, s, "sleep in the foreground", func() bool {
-		fg := procStatField(t, s.Pid(), 8)
-		comm, _ := os.ReadFile("/proc/" + strconv.Itoa(fg) + "/comm")
-		return fg != s.Pid() && string(comm) == "sleep\n"
-	})
+	waitForeground(t, s, "sleep")
 	if err := s.SendKey(Key{Code: 'c', Mod: ModCtrl}); err != nil {
 		t.Fatal(err)
 	}

@@ -62,8 +62,9 @@ const (
 	inputQueue = 256
 	readBuf    = 32 << 10
 	// feedChunk bounds how long the reader holds the emulator lock, so
-	// the UI can render between pieces of a big burst of output.
-	feedChunk = 4 << 10
+	// the UI can render between pieces of a big burst of output (x/vt
+	// needs a few milliseconds for 1 KiB of scrolling text).
+	feedChunk = 1 << 10
 	// drainWait is how long the exit waiter lets the reader catch up with
 	// the last output before reporting the exit.
 	drainWait = 250 * time.Millisecond
