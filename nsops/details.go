@@ -132,7 +132,8 @@ type IPCDetails struct {
 // hierarchy; for uts, net, ipc and cgroup a dedicated OS thread joins the
 // namespace (setns) and is then discarded, unless we are already in it.
 // User, mnt and time namespaces are never joined: a multithreaded Go
-// process cannot. A member that exits mid-read gives an error wrapping
+// process cannot. A mount namespace with no member is listed with
+// listmount(2)/statmount(2) instead (Linux 6.11+). A member that exits mid-read gives an error wrapping
 // ErrMemberExited; nothing to read through gives ErrNoDetailsSource.
 func ReadDetails(ns *Namespace, members []*Process) (*Details, error) {
 	if ns == nil {

@@ -765,6 +765,20 @@ func BenchmarkDetailsRead(b *testing.B) {
 			}
 		})
 	}
+	// The same mount table through listmount/statmount (no member given).
+	f, err := os.Open(fmt.Sprintf("/proc/%d/ns/mnt", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	ns := &Namespace{ID: detailsNSOf(b, pid, MntNS).ID, Type: MntNS, Path: fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), f.Fd())}
+	b.Run("mnt-listmount", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := ReadDetails(ns, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // TestDetailsFromScan reads the details of every namespace a real
