@@ -177,7 +177,16 @@ func runSpawn(spec nsops.SpawnSpec) (int, error) {
 	if pgrp, err := unix.IoctlGetInt(0, unix.TIOCGPGRP); err == nil && pgrp == unix.Getpgrp() {
 		spec.Foreground = true
 	}
-	cmd, err := spec.Command()
+	var (
+		cmd *exec.Cmd
+		jc  *nsops.JobControl
+		err error
+	)
+	if spec.Foreground {
+		cmd, jc, err = spec.CommandWithJobControl()
+	} else {
+		cmd, err = spec.Command()
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -196,17 +205,54 @@ func runSpawn(spec nsops.SpawnSpec) (int, error) {
 		f.Close()
 	}
 	if err != nil {
+		if jc != nil {
+			jc.Close()
+		}
 		return 0, startError(spec, err)
+	}
+	stops := make(chan syscall.Signal, 1)
+	if jc != nil {
+		defer jc.Close()
+		go func() {
+			for {
+				sig, err := jc.WaitStop()
+				if err != nil {
+					return
+				}
+				select {
+				case stops <- sig:
+				default: // one pending stop is enough
+				}
+			}
+		}()
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	for {
 		select {
-		case sig := <-sigs:
-			if sig == unix.SIGCHLD || sig == unix.SIGURG {
-				continue
+		case sig := <-stops:
+			switch {
+			case parentDoesJobControl():
+				// The command stopped (ctrl-z): stop ourselves, so the
+				// shell that started us reports the job stopped and takes
+				// the terminal back, as it would with unshare.
+				_ = unix.Kill(os.Getpid(), unix.SIGSTOP)
+			case sig == unix.SIGTSTP:
+				// Nobody could resume us (the kernel ignores terminal
+				// stops in such an orphaned process group): go on.
+				_ = jc.Continue(true)
 			}
-			_ = cmd.Process.Signal(sig)
+		case sig := <-sigs:
+			switch {
+			case sig == unix.SIGCHLD || sig == unix.SIGURG:
+			case sig == unix.SIGCONT && jc != nil:
+				// fg or bg: the init continues the command, giving it the
+				// terminal back when we are in the foreground again.
+				pgrp, err := unix.IoctlGetInt(0, unix.TIOCGPGRP)
+				_ = jc.Continue(err == nil && pgrp == unix.Getpgrp())
+			default:
+				_ = cmd.Process.Signal(sig)
+			}
 		case err := <-done:
 			var ee *exec.ExitError
 			if err != nil && !errors.As(err, &ee) {
@@ -219,6 +265,17 @@ func runSpawn(spec nsops.SpawnSpec) (int, error) {
 			return ws.ExitStatus(), nil
 		}
 	}
+}
+
+// parentDoesJobControl reports whether our parent can resume us after a
+// stop: it is in our session but another process group (a job-control
+// shell). Otherwise our process group is orphaned in the POSIX sense.
+func parentDoesJobControl() bool {
+	ppid := os.Getppid()
+	psid, err1 := unix.Getsid(ppid)
+	sid, err2 := unix.Getsid(0)
+	ppgrp, err3 := unix.Getpgid(ppid)
+	return err1 == nil && err2 == nil && err3 == nil && psid == sid && ppgrp != unix.Getpgrp()
 }
 
 // startError turns a failed clone into one line saying what to do.

@@ -726,6 +726,93 @@ func TestSpawnJobControlOnPTY(t *testing.T) {
 	}
 }
 
+// spawnStartPTY starts argv on a new PTY and reads it in the background.
+func spawnStartPTY(t *testing.T, env []string, argv ...string) (*exec.Cmd, *spawnPTY) {
+	t.Helper()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), env...)
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 120})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &spawnPTY{f: f, data: make(chan []byte, 64)}
+	go func() {
+		defer close(p.data)
+		for {
+			b := make([]byte, 4096)
+			n, err := f.Read(b)
+			if n > 0 {
+				p.data <- b[:n]
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		f.Close()
+		for range p.data {
+		}
+	})
+	return cmd, p
+}
+
+func TestSpawnCtrlZStopsLikeAJob(t *testing.T) {
+	testutil.RequireRoot(t)
+	// A job-control shell runs nstui spawn with a plain command (no shell
+	// inside): ctrl-z must stop the job as the outer shell sees it, and fg
+	// must give the command the terminal back.
+	_, p := spawnStartPTY(t, []string{"PS1=OUTER$ ", "TERM=dumb"}, "bash", "--norc", "--noprofile", "-i")
+	p.expect(t, "OUTER$ ")
+	p.send(t, nstuiBinary+" spawn --pid -- sed -u s/^/got:/\n")
+	time.Sleep(500 * time.Millisecond)
+	p.send(t, "one\n")
+	p.expect(t, "got:one")
+	p.send(t, "\x1a")
+	p.expect(t, "Stopped")
+	p.expect(t, "OUTER$ ")
+	p.send(t, "echo outer-$((6*7))\n")
+	p.expect(t, "outer-42")
+	p.send(t, "fg\n")
+	p.expect(t, "spawn --pid -- sed")
+	time.Sleep(300 * time.Millisecond)
+	p.send(t, "two\n")
+	p.expect(t, "got:two")
+	// bg: the command reads the terminal from the background, so it stops
+	// again (SIGTTIN) and the job shows as stopped, like any job would.
+	p.send(t, "\x1a")
+	p.expect(t, "Stopped")
+	p.send(t, "bg\n")
+	p.expect(t, "OUTER$ ")
+	p.send(t, "sleep 1; jobs\n")
+	p.expect(t, "Stopped")
+	p.send(t, "fg\n")
+	time.Sleep(300 * time.Millisecond)
+	p.send(t, "three\n")
+	p.expect(t, "got:three")
+	p.send(t, "\x04")
+	p.expect(t, "OUTER$ ")
+	p.send(t, "echo rc=$?\n")
+	p.expect(t, "rc=0")
+
+	// Without a job-control shell above (nstui leads the PTY's session),
+	// nobody could resume a stop: ctrl-z is undone at once.
+	cmd, q := spawnStartPTY(t, []string{"TERM=dumb"}, nstuiBinary, "spawn", "--pid", "--", "sed", "-u", "s/^/got:/")
+	time.Sleep(500 * time.Millisecond)
+	q.send(t, "four\n")
+	q.expect(t, "got:four")
+	q.send(t, "\x1a")
+	time.Sleep(300 * time.Millisecond)
+	q.send(t, "five\n")
+	q.expect(t, "got:five")
+	q.send(t, "\x04")
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("nstui: %v, want exit 0 after EOF", err)
+	}
+}
+
 func TestSpawnSIGKILLTakesSandboxDown(t *testing.T) {
 	testutil.RequireRoot(t)
 	before, err := os.ReadFile("/proc/self/mountinfo")

@@ -17,8 +17,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// parentFD is where Command puts the pidfd of the nstui that started the init.
-const parentFD = 3
+// parentFD is where Command puts the pidfd of the nstui that started the
+// init; jobFD is the init's end of the job-control link, when there is one.
+const (
+	parentFD = 3
+	jobFD    = 4
+)
 
 // Exit statuses of the init itself (the rest are the command's).
 const (
@@ -71,6 +75,10 @@ func RunInit() int {
 		}
 	}
 	parentGone := watchParent()
+	var jobMsgs <-chan byte
+	if cfg.JobControl {
+		jobMsgs = readJobLink()
+	}
 	// Nothing but 0-2 may reach the command: everything else close-on-exec.
 	if err := unix.CloseRange(parentFD, ^uint(0), unix.CLOSE_RANGE_CLOEXEC); err != nil {
 		fmt.Fprintf(os.Stderr, "nstui: close_range: %v\n", err)
@@ -89,11 +97,11 @@ func RunInit() int {
 		fmt.Fprintf(os.Stderr, "nstui: %v\n", err)
 		return exitSetupFailed
 	}
-	pid, code := startCommand(cfg)
+	pid, fg, code := startCommand(cfg)
 	if pid == 0 {
 		return code
 	}
-	in := initLoop{cfg: cfg, pidNS: pidNS, proc: proc, cmdPid: pid, sigs: sigs, parentGone: parentGone}
+	in := initLoop{cfg: cfg, pidNS: pidNS, proc: proc, cmdPid: pid, fg: fg, sigs: sigs, parentGone: parentGone, jobMsgs: jobMsgs}
 	return in.run()
 }
 
@@ -118,6 +126,27 @@ func watchParent() <-chan struct{} {
 		close(gone)
 	}()
 	return gone
+}
+
+// readJobLink passes the messages of the job-control link on to the main
+// loop; the channel closes with the link.
+func readJobLink() <-chan byte {
+	msgs := make(chan byte, 16)
+	go func() {
+		defer close(msgs)
+		buf := make([]byte, 1)
+		for {
+			n, err := unix.Read(jobFD, buf)
+			if errors.Is(err, unix.EINTR) {
+				continue
+			}
+			if err != nil || n == 0 {
+				return
+			}
+			msgs <- buf[0]
+		}
+	}()
+	return msgs
 }
 
 // setupSandbox does, in the new namespaces, what unshare's options ask for.
@@ -216,41 +245,42 @@ func setLinkUp(name string) error {
 }
 
 // startCommand forks the command in its own process group, in the foreground
-// of the terminal when it should be. It returns the pid, or 0 and the exit
-// status after printing why the command could not run.
-func startCommand(cfg initConfig) (int, int) {
+// of the terminal when it should be. It returns the pid and whether it got
+// the terminal, or a 0 pid and the exit status after printing why the
+// command could not run.
+func startCommand(cfg initConfig) (pid int, fg bool, code int) {
 	name := cfg.Argv[0]
 	path, err := exec.LookPath(name)
 	switch {
 	case errors.Is(err, fs.ErrPermission):
 		fmt.Fprintf(os.Stderr, "nstui: %s: permission denied (not executable)\n", name)
-		return 0, exitNotExecutable
+		return 0, false, exitNotExecutable
 	case errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist):
 		fmt.Fprintf(os.Stderr, "nstui: %s: command not found\n", name)
-		return 0, exitNotFound
+		return 0, false, exitNotFound
 	case err != nil:
 		fmt.Fprintf(os.Stderr, "nstui: %s: cannot execute: %v\n", name, errors.Unwrap(err))
-		return 0, exitNotExecutable
+		return 0, false, exitNotExecutable
 	}
 	attr := &syscall.SysProcAttr{Setpgid: true}
-	if foregroundTTY(cfg) {
+	if fg = foregroundTTY(cfg); fg {
 		attr.Foreground = true
 		attr.Ctty = 0
 	}
-	pid, err := syscall.ForkExec(path, cfg.Argv, &syscall.ProcAttr{
+	pid, err = syscall.ForkExec(path, cfg.Argv, &syscall.ProcAttr{
 		Env:   withoutInternalEnv(os.Environ()),
 		Files: []uintptr{0, 1, 2},
 		Sys:   attr,
 	})
 	switch {
 	case err == nil:
-		return pid, 0
+		return pid, fg, 0
 	case errors.Is(err, unix.ENOENT):
 		fmt.Fprintf(os.Stderr, "nstui: %s: %v\n", name, err)
-		return 0, exitNotFound
+		return 0, false, exitNotFound
 	default:
 		fmt.Fprintf(os.Stderr, "nstui: %s: cannot execute: %v\n", name, err)
-		return 0, exitNotExecutable
+		return 0, false, exitNotExecutable
 	}
 }
 
@@ -270,8 +300,10 @@ type initLoop struct {
 	pidNS      bool
 	proc       *os.File
 	cmdPid     int
+	fg         bool // the command was given the terminal
 	sigs       <-chan os.Signal
 	parentGone <-chan struct{}
+	jobMsgs    <-chan byte // nil without a job-control link
 }
 
 // run forwards signals and reaps until the command exits, then tears the
@@ -290,6 +322,15 @@ func (l *initLoop) run() int {
 				_ = unix.Kill(l.cmdPid, sig.(syscall.Signal))
 			}
 		case <-tick.C:
+		case m, ok := <-l.jobMsgs:
+			if !ok {
+				l.jobMsgs = nil
+				break
+			}
+			if m == jobContinueForeground && l.fg {
+				l.giveTerminal()
+			}
+			_ = unix.Kill(l.cmdPid, unix.SIGCONT)
 		case <-l.parentGone:
 			l.killAll(unix.SIGKILL)
 			l.drain(time.Second)
@@ -306,12 +347,16 @@ func (l *initLoop) run() int {
 func (l *initLoop) reap() (code int, done bool) {
 	for {
 		var ws unix.WaitStatus
-		pid, err := unix.Wait4(-1, &ws, unix.WNOHANG, nil)
+		pid, err := unix.Wait4(-1, &ws, unix.WNOHANG|unix.WUNTRACED, nil)
 		if errors.Is(err, unix.EINTR) {
 			continue
 		}
 		if pid <= 0 || err != nil {
 			return code, done
+		}
+		if pid == l.cmdPid && ws.Stopped() {
+			l.stopped(ws.StopSignal())
+			continue
 		}
 		if pid == l.cmdPid {
 			done = true
@@ -323,6 +368,32 @@ func (l *initLoop) reap() (code int, done bool) {
 			}
 		}
 	}
+}
+
+// stopped handles the command stopping: with a job-control link, the caller
+// is told (it stops itself, so its shell takes the terminal back); without
+// one, nobody above could resume a ctrl-z, so the init does at once.
+func (l *initLoop) stopped(sig unix.Signal) {
+	switch {
+	case l.jobMsgs != nil:
+		_, _ = unix.Write(jobFD, []byte{jobStopped, byte(sig)})
+	case sig == unix.SIGTSTP:
+		_ = unix.Kill(l.cmdPid, unix.SIGCONT)
+	}
+}
+
+// giveTerminal makes the command's process group the terminal's foreground
+// again (after fg). The init is not in the foreground itself, so the kernel
+// would answer tcsetpgrp with SIGTTOU, unless that signal is blocked on the
+// calling thread (the main thread, locked: see init).
+func (l *initLoop) giveTerminal() {
+	var set, old unix.Sigset_t
+	set.Val[(unix.SIGTTOU-1)/64] |= 1 << ((uint(unix.SIGTTOU) - 1) % 64)
+	if err := unix.PthreadSigmask(unix.SIG_BLOCK, &set, &old); err != nil {
+		return
+	}
+	_ = unix.IoctlSetPointerInt(0, unix.TIOCSPGRP, l.cmdPid)
+	_ = unix.PthreadSigmask(unix.SIG_SETMASK, &old, nil)
 }
 
 // teardown sends SIGTERM to everything left, waits up to the grace period for

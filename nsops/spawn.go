@@ -298,10 +298,14 @@ type initConfig struct {
 	Root        string   `json:"root,omitempty"`
 	Wd          string   `json:"wd,omitempty"`
 	Foreground  bool     `json:"foreground,omitempty"`
+	JobControl  bool     `json:"job_control,omitempty"`
 	GraceMS     int64    `json:"grace_ms,omitempty"`
 }
 
 func (s SpawnSpec) initConfig() (initConfig, error) {
+	if err := s.Validate(); err != nil {
+		return initConfig{}, err
+	}
 	c := initConfig{
 		Argv:        s.shellCommand(),
 		Hostname:    s.Hostname,
@@ -358,13 +362,89 @@ func (s SpawnSpec) initConfig() (initConfig, error) {
 //   - To signal the command, signal cmd.Process: the init forwards every
 //     signal except SIGCHLD and SIGURG, exactly once.
 func (s SpawnSpec) Command() (*exec.Cmd, error) {
-	if err := s.Validate(); err != nil {
-		return nil, err
-	}
 	cfg, err := s.initConfig()
 	if err != nil {
 		return nil, err
 	}
+	return s.command(cfg)
+}
+
+// JobControl links a terminal's job control to the sandbox, the way it works
+// for a plain `unshare --fork`: when the command stops (ctrl-z), the caller
+// stops itself so the shell that started it gets the terminal back; when the
+// shell resumes the caller (fg/bg, SIGCONT), the caller tells the init, which
+// hands the terminal back to the command (on fg) and continues it.
+type JobControl struct{ conn *os.File }
+
+// CommandWithJobControl is Command plus the caller's end of the job-control
+// link (ExtraFiles[1] is the init's end: close ExtraFiles after Start as
+// with Command). nstui spawn uses it on a terminal; a PTY pane does not
+// need it (the init then resumes a command stopped by SIGTSTP at once,
+// since nobody above could).
+func (s SpawnSpec) CommandWithJobControl() (*exec.Cmd, *JobControl, error) {
+	cfg, err := s.initConfig()
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg.JobControl = true
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("job control link: socketpair: %w", err)
+	}
+	ours, theirs := os.NewFile(uintptr(fds[0]), "nstui-jobctl"), os.NewFile(uintptr(fds[1]), "nstui-jobctl-init")
+	cmd, err := s.command(cfg)
+	if err != nil {
+		ours.Close()
+		theirs.Close()
+		return nil, nil, err
+	}
+	cmd.ExtraFiles = append(cmd.ExtraFiles, theirs)
+	return cmd, &JobControl{conn: ours}, nil
+}
+
+// WaitStop blocks until the init reports that the command stopped, and
+// returns the signal that stopped it. It returns an error when the init is
+// gone.
+func (j *JobControl) WaitStop() (syscall.Signal, error) {
+	buf := make([]byte, 2)
+	for {
+		n, err := j.conn.Read(buf)
+		if err != nil {
+			return 0, fmt.Errorf("job control link: %w", err)
+		}
+		if n == 0 {
+			return 0, errors.New("job control link: closed")
+		}
+		if n == 2 && buf[0] == jobStopped {
+			return syscall.Signal(buf[1]), nil
+		}
+	}
+}
+
+// Continue tells the init to continue the command (this replaces forwarding
+// SIGCONT), giving it the terminal first when foreground is true.
+func (j *JobControl) Continue(foreground bool) error {
+	msg := []byte{jobContinueBackground}
+	if foreground {
+		msg[0] = jobContinueForeground
+	}
+	if _, err := j.conn.Write(msg); err != nil {
+		return fmt.Errorf("job control link: %w", err)
+	}
+	return nil
+}
+
+// Close closes the caller's end of the link.
+func (j *JobControl) Close() error { return j.conn.Close() }
+
+// Messages on the job-control link.
+const (
+	jobStopped            = 'S' // init -> caller: the command stopped (+ the signal's number)
+	jobContinueForeground = 'F' // caller -> init: continue, in the foreground
+	jobContinueBackground = 'B' // caller -> init: continue, in the background
+)
+
+func (s SpawnSpec) command(cfg initConfig) (*exec.Cmd, error) {
 	blob, err := json.Marshal(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("encode init config: %w", err)
