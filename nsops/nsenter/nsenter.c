@@ -15,8 +15,8 @@
 //
 //   pidfd=FD:FLAGS ns=FD:FLAG,FD:FLAG root=FD wd=FD uid=N gid=N groups=0|1 fork=0|1 shell=0|1
 //
-// argv[1..] is the command. Without _NSTUI_ENTER this constructor returns at
-// once and nstui starts normally. With it, the Go runtime never starts: the
+// argv[0] is "nstui-enter", argv[1..] the command. Without both marks this
+// constructor returns at once and nstui starts normally. With it, the Go runtime never starts: the
 // constructor either execs the command or exits 125 after one line on stderr.
 // The order and credential rules follow util-linux nsenter.
 #define _GNU_SOURCE
@@ -37,6 +37,7 @@
 #endif
 
 #define ENTER_ENV "_NSTUI_ENTER"
+#define HELPER_ARG0 "nstui-enter" /* argv[0] of the helper (nsops.EnterHelperArg0) */
 #define EXIT_SETUP 125 /* our own failure, as env(1) and chroot(1) use it */
 #define MAX_NS 8
 
@@ -316,6 +317,20 @@ static void set_credentials(const struct config *c, int groups_err)
 	}
 }
 
+/* close_all closes our descriptors once they are used: the parent waiting
+ * after a fork must not pin the target's namespaces. */
+static void close_all(struct config *c)
+{
+	if (c->pidfd >= 0)
+		close(c->pidfd);
+	for (int i = 0; i < c->nns; i++)
+		close(c->ns[i].fd);
+	if (c->root >= 0)
+		close(c->root);
+	if (c->wd >= 0)
+		close(c->wd);
+}
+
 static void chdirs(struct config *c)
 {
 	/* Like nsenter: keep the current directory under the new root unless --wd. */
@@ -338,9 +353,9 @@ __attribute__((constructor)) static void nstui_enter(int argc, char **argv, char
 	char what[300];
 
 	(void)envp;
-	if (!env)
-		return;
-	if (parse(env, &c) != 0 || argc < 2 || !argv)
+	if (!env || argc < 1 || !argv || strcmp(argv[0], HELPER_ARG0) != 0)
+		return; /* a normal nstui start */
+	if (parse(env, &c) != 0 || argc < 2)
 		fail(EXIT_SETUP, "bad " ENTER_ENV " (nstui enter's internal protocol)", EINVAL);
 	unsetenv(ENTER_ENV);
 
@@ -348,6 +363,7 @@ __attribute__((constructor)) static void nstui_enter(int argc, char **argv, char
 		groups_err = errno;
 	join(&c);
 	chdirs(&c);
+	close_all(&c);
 	if (c.fork)
 		continue_as_child();
 	set_credentials(&c, groups_err);
