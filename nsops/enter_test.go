@@ -254,3 +254,20 @@ func nsTypeLinks() []string {
 	}
 	return out
 }
+
+// BenchmarkEnterCommand measures preparing an enter of our own process (a
+// pidfd, the namespace links, the helper's command), what the TUI pays before
+// starting a pane. The end-to-end comparison with nsenter is
+// bench/enter-vs-nsenter.sh.
+func BenchmarkEnterCommand(b *testing.B) {
+	spec := NewEnterSpec(os.Getpid())
+	for b.Loop() {
+		cmd, err := spec.Command()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, f := range cmd.ExtraFiles {
+			f.Close()
+		}
+	}
+}
