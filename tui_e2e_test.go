@@ -296,3 +296,50 @@ func TestTUIE2EExplorer(t *testing.T) {
 	}
 	t.Fatalf("nstui (pid %d) still running 5s after q", nstuiPid)
 }
+
+func TestTUIE2ESmallWindowAndNoColor(t *testing.T) {
+	testutil.RequireRoot(t)
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux not installed")
+	}
+	x := &tuiTmux{t: t, sock: filepath.Join(t.TempDir(), "tmux.sock")}
+	// A window below 80x24 first: the notice, not a broken layout.
+	if out, err := x.run("-f", "/dev/null", "new-session", "-d", "-s", "tui", "-x", "60", "-y", "16",
+		"env", "TERM=xterm-256color", "NO_COLOR=1", nstuiBinary); err != nil {
+		t.Fatalf("tmux new-session: %v: %s", err, out)
+	}
+	t.Cleanup(func() { _, _ = x.run("kill-server") })
+	x.wait("too-small notice", "terminal too small: 60x16", "at least 80x24")
+
+	// Grow it: the explorer lays itself out in the new size.
+	if out, err := x.run("resize-window", "-t", "tui", "-x", "100", "-y", "30"); err != nil {
+		t.Fatalf("tmux resize-window: %v: %s", err, out)
+	}
+	scr := x.wait("explorer after resize", "Namespaces", " ns: cgroup")
+	lines := strings.Split(strings.TrimRight(scr, "\n"), "\n")
+	if len(lines) != 30 {
+		t.Errorf("frame has %d lines after the resize, want 30", len(lines))
+	}
+
+	// NO_COLOR: no colour in any escape sequence on the screen (bold,
+	// reverse and the like stay so the selection is visible).
+	out, err := x.run("capture-pane", "-p", "-e", "-t", "tui")
+	if err != nil {
+		t.Fatalf("capture-pane -e: %v: %s", err, out)
+	}
+	for _, seq := range strings.Split(out, "\x1b[")[1:] {
+		end := strings.IndexByte(seq, 'm')
+		if end < 0 {
+			continue
+		}
+		for _, p := range strings.Split(seq[:end], ";") {
+			if n, err := strconv.Atoi(p); err == nil && (n >= 30 && n <= 49 || n >= 90 && n <= 107) && n != 39 && n != 49 {
+				t.Fatalf("NO_COLOR screen carries colour SGR %q", "\x1b["+seq[:end]+"m")
+			}
+		}
+	}
+	if !strings.Contains(out, "\x1b[7m") && !strings.Contains(out, ";7m") && !strings.Contains(out, ";7;") {
+		t.Errorf("no reverse video on the NO_COLOR screen: the selection is invisible")
+	}
+	x.keys("q")
+}
