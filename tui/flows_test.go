@@ -3,6 +3,7 @@ package tui
 import (
 	"bytes"
 	"errors"
+	"image/color"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/nstui/nstui/nsops"
 )
@@ -516,5 +518,31 @@ func TestTUIInodeReuseAcrossTypes(t *testing.T) {
 		if r.ns.ID.Ino == 4026532302 {
 			t.Fatalf("the new mnt namespace inherited the old hostname: %+v", r)
 		}
+	}
+}
+
+func TestTUILightAndDarkBackground(t *testing.T) {
+	src := &fakeSource{snap: smallSnapshot()}
+	m := New(src, WithRefresh(0))
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(snapshotMsg{snap: src.snap})
+	dark := m.View().Content
+	m.Update(tea.BackgroundColorMsg{Color: color.White})
+	if m.isDark {
+		t.Fatal("a white background was not taken as light")
+	}
+	light := m.View().Content
+	if dark == light {
+		t.Fatal("the frame did not change for a light background")
+	}
+	if ansi.Strip(dark) != ansi.Strip(light) {
+		t.Fatal("the background changed the text, not only its colours")
+	}
+	// Without colour the styles carry no colour at all.
+	mono := New(src, WithRefresh(0), WithNoColor(true))
+	mono.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	mono.Update(snapshotMsg{snap: src.snap})
+	if s := mono.View().Content; strings.Contains(s, "38;") || strings.Contains(s, "48;") {
+		t.Fatal("NO_COLOR frame carries colour sequences")
 	}
 }

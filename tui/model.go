@@ -25,7 +25,8 @@ const (
 	MinHeight = 24
 )
 
-// DefaultRefresh is the live refresh interval.
+// DefaultRefresh is the live refresh interval (stretched when scans are
+// slow, see scanDuty).
 const DefaultRefresh = 1500 * time.Millisecond
 
 // Option configures a Model.
@@ -90,17 +91,23 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) scanCmd() tea.Cmd {
 	src := m.src
 	return func() tea.Msg {
+		start := time.Now()
 		snap, err := src.Scan()
-		return snapshotMsg{snap: snap, err: err}
+		return snapshotMsg{snap: snap, err: err, took: time.Since(start)}
 	}
 }
 
-func (m *Model) tick() tea.Cmd {
+// scanDuty bounds the share of time spent scanning: the next refresh
+// waits at least this many times as long as the last scan took, so a slow
+// machine (or a huge one) stretches the interval instead of burning a core.
+const scanDuty = 40
+
+func (m *Model) tick(lastScan time.Duration) tea.Cmd {
 	if m.interval <= 0 || m.tickPending {
 		return nil
 	}
 	m.tickPending = true
-	return tea.Tick(m.interval, func(t time.Time) tea.Msg { return tickMsg(t) })
+	return tea.Tick(max(m.interval, scanDuty*lastScan), func(t time.Time) tea.Msg { return tickMsg(t) })
 }
 
 // Update handles a message; it never blocks and does no I/O.
@@ -130,7 +137,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case snapshotMsg:
 		m.scanning = false
 		m.scans++
-		tick := m.tick()
+		tick := m.tick(msg.took)
 		if msg.err != nil || msg.snap == nil {
 			m.scanErr = msg.err
 			if m.scanErr == nil {

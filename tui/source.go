@@ -26,6 +26,7 @@ type Source interface {
 type snapshotMsg struct {
 	snap *nsops.Snapshot
 	err  error
+	took time.Duration // wall time of the scan
 }
 
 // tickMsg fires the next live refresh.
