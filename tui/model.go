@@ -276,7 +276,7 @@ func (m *Model) headerView() string {
 		line = fitStyled(line, m.width)
 	}
 	if m.snap != nil && m.snap.Limited {
-		line += "\n" + st.Notice.Render(fit(" limited view: run as root to see every namespace and process", m.width))
+		line += "\n" + st.Notice.Render(fit(" limited view: run as root to see every namespace and process (some of /proc could not be read)", m.width))
 	}
 	return line
 }
