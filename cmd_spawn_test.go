@@ -932,6 +932,9 @@ func TestSpawnBadInput(t *testing.T) {
 		{[]string{nstuiBinary, "spawn", "-m", "--propagation", "weird", "--", "true"}, `--propagation "weird"`},
 		{[]string{nstuiBinary, "spawn", "--monotonic", "5", "--", "true"}, "add --time"},
 		{[]string{nstuiBinary, "spawn", "--monotonic", "abc", "-T", "--", "true"}, "invalid argument"},
+		// Failures inside the new namespaces: the init says why and exits 125.
+		{[]string{nstuiBinary, "spawn", "-p", "--root", filepath.Dir(file), "--", "true"}, "/proc: no such directory (create it in --root, or add --no-mount-proc)"},
+		{[]string{nstuiBinary, "spawn", "-T", "--monotonic", "-999999999", "--", "true"}, "out of range (the clocks inside must stay positive)"},
 		{append(slices.Clone(spawnNobody), bin, "spawn", "--pid", "--net", "--", "true"), "creating namespaces needs root (CAP_SYS_ADMIN): run as root, or add --user (-U)"},
 		{append(slices.Clone(spawnNobody), bin, "spawn", "-U", "--setgroups", "allow", "--", "true"), "--setgroups allow cannot be used with a gid map as a normal user"},
 	}

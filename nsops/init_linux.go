@@ -178,6 +178,9 @@ func setupSandbox(cfg initConfig) error {
 		}
 		offsets := fmt.Sprintf("monotonic %d 0\nboottime %d 0\n", cfg.Monotonic, cfg.Boottime)
 		if err := os.WriteFile("/proc/self/timens_offsets", []byte(offsets), 0); err != nil {
+			if errors.Is(err, unix.ERANGE) {
+				return fmt.Errorf("--monotonic %d / --boottime %d: out of range (the clocks inside must stay positive): %w", cfg.Monotonic, cfg.Boottime, err)
+			}
 			return fmt.Errorf("set time offsets: %w", err)
 		}
 	}
@@ -195,6 +198,9 @@ func setupSandbox(cfg initConfig) error {
 		}
 	}
 	if cfg.MountProc {
+		if err := isDir("/proc"); err != nil {
+			return fmt.Errorf("mount a fresh /proc: /proc: %w (create it in --root, or add --no-mount-proc)", err)
+		}
 		// Our own copy of the /proc mount must not propagate the new proc
 		// back to the host whatever --propagation says.
 		if err := unix.Mount("none", "/proc", "", unix.MS_PRIVATE|unix.MS_REC, ""); err != nil && !errors.Is(err, unix.EINVAL) {
