@@ -172,7 +172,7 @@ func TestLsParityWithLsns(t *testing.T) {
 			}
 			return
 		}
-		t.Logf("attempt %d: %d stable of %d, %d mismatches", attempt, stable, len(before), len(report))
+		t.Logf("attempt %d: %d stable of %d, %d mismatches: %.3q", attempt, stable, len(before), len(report), report)
 		time.Sleep(200 * time.Millisecond)
 	}
 	t.Fatalf("nstui ls -J does not match lsns:\n%s", strings.Join(report, "\n"))

@@ -36,8 +36,9 @@ func WithNetnsDir(dir string) ScanOption {
 }
 
 // WithProcessDetails(false) skips what only a member listing shows: the
-// command line, cgroup and NSpid of every process (a namespace's COMMAND is
-// still read, for its lowest pid). `nstui ls` uses it when it prints no
+// command line, cgroup, NSpid and uid of every process (Process.UID is -1,
+// NSpid just the pid; a namespace's COMMAND, UID and USER are still read for
+// its lowest pid). `nstui ls` uses it when it prints no
 // member processes. Default true.
 func WithProcessDetails(on bool) ScanOption {
 	return func(s *Scanner) { s.details = on }
@@ -495,9 +496,8 @@ func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 	if same {
 		p.NSpid = old.proc.NSpid // fixed for the life of a process
 	}
-	if err := unix.Stat(r.pathOf(root, pid, ""), &r.scrap); err == nil {
-		// Like lsns: the owner of /proc/<pid> (the euid of a dumpable process).
-		p.UID = int(r.scrap.Uid)
+	if s.details {
+		p.UID = r.procUID(root, pid)
 	}
 	e := &procEntry{kernel: kernel, sig: sig, nthreads: st.NumThreads, schedFD: schedFD, hasFD: hasFD, tsigs: tsigs}
 	if same && old.kernel && kernel {
@@ -558,6 +558,15 @@ func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 		s.readFDs(r, job, e, dev)
 	}
 	job.entry = e
+}
+
+// procUID is lsns's UID of a process: the owner of /proc/<pid> (the euid of
+// a dumpable process), -1 when unreadable.
+func (r *procReader) procUID(root string, pid int) int {
+	if err := unix.Stat(r.pathOf(root, pid, ""), &r.scrap); err != nil {
+		return -1
+	}
+	return int(r.scrap.Uid)
 }
 
 // sameProcess reports whether two reads of one process show the same facts.

@@ -47,6 +47,7 @@ type nsBuilder struct {
 	nsidChanged bool
 	dirtyMnt    map[uint64]bool // mount namespaces a member of which ran or exited
 	cmds        map[int]string  // command lines read for COMMAND without details
+	uids        map[int]int     // uids read for UID without details
 }
 
 func newNSBuilder(s *Scanner, dev uint64, snap *Snapshot) *nsBuilder {
@@ -465,6 +466,12 @@ func (b *nsBuilder) finish() {
 		}
 		if p := a.lowest; p != nil {
 			ns.PID, ns.PPID, ns.UID, ns.User = p.PID, p.PPID, p.UID, p.User
+			if !b.s.details && p.UID < 0 {
+				ns.UID = b.uid(p.PID)
+				if ns.UID >= 0 {
+					ns.User = b.s.userName(ns.UID)
+				}
+			}
 			ns.Command = b.command(p)
 			ns.Path = b.r.pathOf(b.s.procRoot, p.PID, "ns/"+ns.Type.String())
 			ns.Holders = append([]Holder{{Kind: HeldByProcess, PID: p.PID, Path: ns.Path}}, ns.Holders...)
@@ -529,6 +536,19 @@ func (b *nsBuilder) command(p *Process) string {
 		return c
 	}
 	return p.Comm
+}
+
+// uid reads a process's uid once per scan (lean mode, for COMMAND rows).
+func (b *nsBuilder) uid(pid int) int {
+	if u, ok := b.uids[pid]; ok {
+		return u
+	}
+	if b.uids == nil {
+		b.uids = map[int]int{}
+	}
+	u := b.r.procUID(b.s.procRoot, pid)
+	b.uids[pid] = u
+	return u
 }
 
 // netnsidString renders a netnsid as lsns does.
