@@ -80,6 +80,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.NextPane, k.PrevPane, k.Open, k.Back, k.View, k.Refresh},
 		{k.Filter, k.Accept, k.Cancel, k.DeleteWord, k.Help, k.Quit},
+		{k.Spawn, k.EnterNS, k.FocusPane, k.ClosePane, k.Split},
 	}
 }
 

@@ -310,16 +310,13 @@ func (m *Model) helpView() string {
 	st := &m.styles
 	w, h := m.width, m.height-m.headerLines()-1
 	full := helpColumns(st, m.keys.FullHelp(), w-6)
-	body := []string{""}
+	var body []string
 	for _, l := range full {
 		body = append(body, "  "+l)
 	}
 	body = append(body, "")
-	for _, l := range wrap("Filter terms are separated by spaces and must all match: a type name (net, type:pid) keeps that type; a number matches an inode or a member pid; other words are looked for in ip netns names, hostnames, container hints and member commands.", w-6) {
-		body = append(body, "  "+st.Dim.Render(l))
-	}
-	body = append(body, "")
-	for _, l := range wrap("Marks: + appeared, - vanished since the last refresh. In a process's view, own = a namespace PID 1 does not share.", w-6) {
+	for _, l := range wrap("Filter terms are separated by spaces and must all match: a type name (net, type:pid) keeps that type; a number matches an inode or a member pid; other words are looked for in ip netns names, hostnames, container hints and member commands. "+
+		"Marks: + appeared, - vanished since the last refresh. In a process's view, own = a namespace PID 1 (or the lowest readable pid) does not share.", w-6) {
 		body = append(body, "  "+st.Dim.Render(l))
 	}
 	for i, l := range body {
