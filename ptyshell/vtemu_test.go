@@ -2,6 +2,7 @@ package ptyshell
 
 import (
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -136,5 +137,31 @@ func TestEmulatorAltScreenScrollingHoldsNoHistory(t *testing.T) {
 	_, _ = e.Write([]byte("\x1b[?1049l"))
 	if e.ScrollbackLen() != sb || e.ScrollbackText(0) != "main-1" {
 		t.Fatalf("main scrollback changed: %d lines (was %d), first %q", e.ScrollbackLen(), sb, e.ScrollbackText(0))
+	}
+}
+
+// TestEmulatorRowsRoundTrip: the styled rows a UI draws carry every cell's
+// text, colours and attributes: feeding them to a second emulator gives the
+// same cells.
+func TestEmulatorRowsRoundTrip(t *testing.T) {
+	a := NewVTEmulator(8, 40, 10, nil, nil)
+	defer a.Close()
+	_, _ = a.Write([]byte("plain \x1b[1;31mbold red\x1b[0m \x1b[38;5;208;48;2;1;2;3morange\x1b[0m\r\n" +
+		"\x1b[3;4:3;58;5;21mitalic curly\x1b[0m \x1b[7mrev\x1b[27m \x1b[9mstrike\x1b[0m\r\n" +
+		"\xe4\xb8\xad\xe6\x96\x87 \xf0\x9f\x98\x80 e\xcc\x81 \x1b[44m    \x1b[0m|\r\n" +
+		"\x1b]8;;https://example.org\x1b\\link\x1b]8;;\x1b\\ \x1b[2mfaint\x1b[0m\x1b[5;10H\x1b[42mbg-only-after-gap\x1b[0m"))
+	b := NewVTEmulator(8, 40, 10, nil, nil)
+	defer b.Close()
+	for y, r := range a.Rows(nil) {
+		_, _ = b.Write([]byte("\x1b[" + strconv.Itoa(y+1) + ";1H" + r + "\x1b[0m"))
+	}
+	for y := range 8 {
+		for x := range 40 {
+			ca, _ := a.Cell(y, x)
+			cb, _ := b.Cell(y, x)
+			if ca != cb {
+				t.Fatalf("cell %d,%d: %+v, after a round trip through Rows %+v", y, x, ca, cb)
+			}
+		}
 	}
 }
