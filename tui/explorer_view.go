@@ -57,7 +57,7 @@ func (e *explorer) columns(r *nsRow) (markS, tree, typ, nums, name, what string)
 	if e.nameW > 0 {
 		name = fit(r.name, e.nameW)
 	}
-	return markS, tree, typ, nums, name, r.what
+	return markS, tree, typ, nums, name, r.what(e.snap)
 }
 
 func joinCols(markS, tree, typ, nums, name, what string) string {

@@ -46,7 +46,16 @@ type nsRow struct {
 	prefix string // tree drawing for the tree views
 	mark   mark
 	name   string // netns name, hostname or container hint
-	what   string // command of the lowest member, or what holds it
+}
+
+// what is the row's last column: the command of the lowest member, or what
+// holds the namespace. It is computed for visible rows only. A vanished
+// namespace keeps the command it had: its pid may already be someone else's.
+func (r *nsRow) what(snap *nsops.Snapshot) string {
+	if r.mark == markGone && r.ns.Command != "" {
+		return r.ns.Command
+	}
+	return holderSummary(r.ns, snap)
 }
 
 // rowInput is everything a list build depends on.
@@ -77,7 +86,7 @@ func buildRows(in rowInput) []nsRow {
 		})
 	}
 	mk := func(ns *nsops.Namespace, prefix string) nsRow {
-		r := nsRow{ns: ns, prefix: prefix, name: nsName(ns, in.snap, in.hostnames), what: holderSummary(ns, in.snap)}
+		r := nsRow{ns: ns, prefix: prefix, name: nsName(ns, in.snap, in.hostnames)}
 		switch {
 		case in.ghosts[ns.ID] != nil:
 			r.mark = markGone
