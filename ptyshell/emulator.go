@@ -103,6 +103,10 @@ type Modes struct {
 	Mouse          MouseMode // ?9, ?1000, ?1002, ?1003
 	MouseSGR       bool      // ?1006: SGR mouse encoding
 	LineFeedNL     bool      // LNM (20): Enter sends CR LF
+	// ModifyOtherKeys is xterm's modifyOtherKeys level (CSI > 4 ; n m):
+	// at 1 or 2, modified Enter, Tab and Backspace, which have no legacy
+	// encoding of their own, are sent as CSI 27 ; mod ; code ~.
+	ModifyOtherKeys uint8
 }
 
 // MouseMode is the mouse tracking a program asked for.

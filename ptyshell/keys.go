@@ -112,6 +112,17 @@ func EncodeKey(k Key, m Modes) []byte {
 		}
 	}
 
+	// With modifyOtherKeys on, modified keys whose legacy bytes are those
+	// of another key get xterm's CSI 27 form.
+	if m.ModifyOtherKeys > 0 && mods&(ModShift|ModCtrl) != 0 {
+		switch k.Code {
+		case KeyEnter, KeyTab, KeyBackspace:
+			if !(k.Code == KeyTab && mods == ModShift) { // shift+tab is CSI Z
+				return []byte("\x1b[27;" + strconv.Itoa(xtermMod(mods)) + ";" + strconv.Itoa(int(k.Code)) + "~")
+			}
+		}
+	}
+
 	alt := mods&(ModAlt|ModMeta) != 0
 	prefix := ""
 	if alt {

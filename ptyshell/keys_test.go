@@ -60,6 +60,13 @@ func TestKeyEncodeTable(t *testing.T) {
 		{"kp 5", Key{Code: KeyKp0 + 5}, normal, "5"},
 		{"kp 5 app", Key{Code: KeyKp0 + 5}, app, "\x1bOu"},
 		{"kp enter app", Key{Code: KeyKpEnter}, app, "\x1bOM"},
+		{"ctrl+enter mok", Key{Code: KeyEnter, Mod: ModCtrl}, Modes{ModifyOtherKeys: 2}, "\x1b[27;5;13~"},
+		{"shift+enter mok", Key{Code: KeyEnter, Mod: ModShift}, Modes{ModifyOtherKeys: 1}, "\x1b[27;2;13~"},
+		{"ctrl+tab mok", Key{Code: KeyTab, Mod: ModCtrl}, Modes{ModifyOtherKeys: 1}, "\x1b[27;5;9~"},
+		{"shift+tab mok", Key{Code: KeyTab, Mod: ModShift}, Modes{ModifyOtherKeys: 1}, "\x1b[Z"},
+		{"ctrl+backspace mok", Key{Code: KeyBackspace, Mod: ModCtrl}, Modes{ModifyOtherKeys: 2}, "\x1b[27;5;127~"},
+		{"enter mok", Key{Code: KeyEnter}, Modes{ModifyOtherKeys: 2}, "\r"},
+		{"ctrl+a mok", Key{Code: 'a', Mod: ModCtrl}, Modes{ModifyOtherKeys: 2}, "\x01"},
 	} {
 		if got := string(EncodeKey(tc.k, tc.m)); got != tc.want {
 			t.Errorf("%s: EncodeKey = %q, want %q", tc.name, got, tc.want)

@@ -122,6 +122,16 @@ func NewVTEmulator(rows, cols, scrollback int, reply func([]byte), logf func(str
 	// redraw every row.
 	e.vt.RegisterEscHandler('c', func() bool {
 		e.allDirty = true
+		e.modes.ModifyOtherKeys = 0
+		return false
+	})
+	// xterm's modifyOtherKeys (CSI > 4 ; n m), which x/vt ignores.
+	e.vt.RegisterCsiHandler(ansi.Command('>', 0, 'm'), func(params ansi.Params) bool {
+		if res, _, _ := params.Param(0, -1); res == 4 {
+			n, _, _ := params.Param(1, 0)
+			e.modes.ModifyOtherKeys = uint8(min(max(n, 0), 2))
+			return true
+		}
 		return false
 	})
 	go e.pump()

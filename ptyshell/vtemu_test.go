@@ -30,7 +30,15 @@ func TestEmulatorModesFollowProgram(t *testing.T) {
 	if got := e.Modes().Mouse; got != MouseNormal {
 		t.Fatalf("after ?1003l mouse mode = %v, want normal (?1000 still set)", got)
 	}
-	_, _ = e.Write([]byte("\x1bc"))
+	_, _ = e.Write([]byte("\x1b[>4;2m"))
+	if got := string(e.EncodeKey(Key{Code: KeyEnter, Mod: ModCtrl})); got != "\x1b[27;5;13~" {
+		t.Fatalf("ctrl+enter with modifyOtherKeys 2 = %q", got)
+	}
+	_, _ = e.Write([]byte("\x1b[>4;0m"))
+	if got := string(e.EncodeKey(Key{Code: KeyEnter, Mod: ModCtrl})); got != "\r\n" { // LNM is on
+		t.Fatalf("ctrl+enter with modifyOtherKeys off = %q", got)
+	}
+	_, _ = e.Write([]byte("\x1b[>4;1m\x1bc"))
 	if got := e.Modes(); got != (Modes{}) {
 		t.Fatalf("after RIS modes = %+v, want none", got)
 	}
