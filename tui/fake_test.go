@@ -170,7 +170,8 @@ func (b *snapBuilder) build(taken time.Time) *nsops.Snapshot {
 	return snap
 }
 
-var fakeTime = time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+// fakeTime is when the fake snapshots were "taken".
+func fakeTime() time.Time { return time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC) }
 
 // smallSnapshot is a host with a few processes, a sandbox with its own
 // pid/net/uts/mnt/ipc namespaces and hostname, a rootless container in a
@@ -208,7 +209,7 @@ func smallSnapshot() *nsops.Snapshot {
 		NSFS: []string{"/run/netns/lab"}, Holders: []nsops.Holder{{Kind: nsops.HeldByBindMount, Path: "/run/netns/lab"}}}
 	b.names[netns.ID] = []string{"lab"}
 	b.extra = append(b.extra, netns)
-	return b.build(fakeTime)
+	return b.build(fakeTime())
 }
 
 // farmSnapshot is the shape nsfarm.sh builds: n sandboxes (pid, net, uts,
@@ -237,5 +238,5 @@ func farmSnapshot(n, k int) *nsops.Snapshot {
 		}
 		pid += 2 + k
 	}
-	return b.build(fakeTime)
+	return b.build(fakeTime())
 }
