@@ -21,8 +21,8 @@ lint: ## gofmt, go vet
 	test -z "$$(gofmt -l .)"
 	$(GO) vet ./...
 
-docs: build ## man pages and shell completions into dist/docs
-	./nstui gen-docs dist/docs
+docs: ## man pages and shell completions into dist/docs
+	$(GO) run -tags gendocs . gen-docs dist/docs
 
 release-check: ## validate .goreleaser.yaml
 	goreleaser check

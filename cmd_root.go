@@ -48,7 +48,10 @@ terminal pane. Run without a subcommand to open the interactive UI.`,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = false
 	addPaneFlags(root)
-	root.AddCommand(newLsCmd(), newSpawnCmd(), newEnterCmd(), newVersionCmd(), newGenDocsCmd())
+	root.AddCommand(newLsCmd(), newSpawnCmd(), newEnterCmd(), newVersionCmd())
+	if docs := newGenDocsCmd(); docs != nil {
+		root.AddCommand(docs)
+	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
 	})
