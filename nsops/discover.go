@@ -1,7 +1,6 @@
 package nsops
 
 import (
-	"errors"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -638,20 +638,26 @@ func (e *procEntry) procOrNil() *Process {
 // false when the task is gone (ESRCH, or no link readable and none denied).
 func (r *procReader) readNSLinks(dir string, out *[NumTypes]uint64, limited *bool) bool {
 	read, denied := 0, false
+	// Build "<dir>/<type>\0" in place and parse the link text without
+	// allocating: a scan does this eight times per process and thread.
+	r.cpath = append(append(r.cpath[:0], dir...), '/')
+	base := len(r.cpath)
 	for _, t := range AllTypes() {
-		link, err := r.readlink(dir + "/" + t.String())
-		if err != nil {
+		r.cpath = append(append(r.cpath[:base], t.String()...), 0)
+		n, _, e := unix.RawSyscall6(unix.SYS_READLINKAT, uintptr(atFDCWD), uintptr(unsafe.Pointer(&r.cpath[0])),
+			uintptr(unsafe.Pointer(&r.link[0])), uintptr(len(r.link)), 0, 0)
+		if e != 0 {
 			switch {
-			case errors.Is(err, unix.ESRCH):
+			case e == unix.ESRCH:
 				return false
-			case isDenied(err):
+			case e == unix.EACCES || e == unix.EPERM:
 				*limited, denied = true, true
 			}
 			// ENOENT: a type this kernel lacks (or the task just went).
 			continue
 		}
 		read++
-		if lt, ino, ok := parseNSLink(link); ok && lt == t {
+		if ino, ok := parseNSLinkBytes(r.link[:n], t); ok {
 			out[t] = ino
 		}
 	}

@@ -261,11 +261,36 @@ func parseNSLink(s string) (t NSType, ino uint64, ok bool) {
 	if err != nil || s[:colon] != t.String() {
 		return 0, 0, false
 	}
-	ino, err = strconv.ParseUint(s[colon+2:len(s)-1], 10, 64)
+	digits := s[colon+2 : len(s)-1]
+	if len(digits) > 19 {
+		return 0, 0, false
+	}
+	ino, err = strconv.ParseUint(digits, 10, 64)
 	if err != nil || ino == 0 {
 		return 0, 0, false
 	}
 	return t, ino, true
+}
+
+// parseNSLinkBytes parses the link text of a ns/<type> link of the expected
+// type t ("net:[4026531833]") without allocating.
+func parseNSLinkBytes(b []byte, t NSType) (uint64, bool) {
+	name := t.String()
+	if len(b) < len(name)+4 || string(b[:len(name)]) != name || b[len(name)] != ':' || b[len(name)+1] != '[' || b[len(b)-1] != ']' {
+		return 0, false
+	}
+	var ino uint64
+	digits := b[len(name)+2 : len(b)-1]
+	if len(digits) == 0 || len(digits) > 19 {
+		return 0, false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		ino = ino*10 + uint64(c-'0')
+	}
+	return ino, ino != 0
 }
 
 // parseSocketLink parses "socket:[12345]" as readlink on a socket fd returns it.

@@ -267,9 +267,14 @@ func FuzzParseNSLink(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if typ, ino, ok := parseNSLink(s); ok {
-			if !typ.Valid() || ino == 0 {
-				t.Fatalf("accepted %q as %v %d", s, typ, ino)
+		typ, ino, ok := parseNSLink(s)
+		if ok && (!typ.Valid() || ino == 0) {
+			t.Fatalf("accepted %q as %v %d", s, typ, ino)
+		}
+		for _, want := range AllTypes() { // the allocation-free parser agrees
+			bino, bok := parseNSLinkBytes([]byte(s), want)
+			if bok != (ok && typ == want) || (bok && bino != ino) {
+				t.Fatalf("parseNSLinkBytes(%q, %v) = %d %v; parseNSLink = %v %d %v", s, want, bino, bok, typ, ino, ok)
 			}
 		}
 		_, _ = parseSocketLink(s)
