@@ -50,3 +50,8 @@ func (s *liveSource) Scan() (*nsops.Snapshot, error) { return s.scanner.Scan() }
 func (s *liveSource) Details(snap *nsops.Snapshot, ns *nsops.Namespace) (*nsops.Details, error) {
 	return nsops.ReadSnapshotDetails(snap, ns)
 }
+
+// Hostnames implements tui.Source.
+func (s *liveSource) Hostnames(nss []*nsops.Namespace) map[nsops.NSID]string {
+	return nsops.ReadHostnames(nss)
+}

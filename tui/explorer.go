@@ -117,7 +117,9 @@ func (e *explorer) setSnapshot(snap *nsops.Snapshot) tea.Cmd {
 	for _, ns := range snap.Namespaces {
 		cur[ns.ID] = ns
 	}
+	wasGone := make(map[nsops.NSID]bool, len(e.ghosts))
 	for id, g := range e.ghosts {
+		wasGone[id] = true
 		if g.left--; g.left <= 0 || cur[id] != nil {
 			delete(e.ghosts, id)
 		}
@@ -148,9 +150,11 @@ func (e *explorer) setSnapshot(snap *nsops.Snapshot) tea.Cmd {
 	}
 	// The kernel reuses nsfs inodes as soon as a namespace dies, for any
 	// type: what was read about a namespace that is gone, or that is new
-	// under a known inode, must not stick to its successor.
+	// under a known inode, must not stick to its successor. A namespace whose
+	// lowest member changed may be such a successor too; reading it again
+	// is cheap.
 	for _, ns := range snap.Namespaces {
-		if prev := prevByID[ns.ID]; prev == nil || prev.Type != ns.Type {
+		if prev := prevByID[ns.ID]; prev == nil || prev.Type != ns.Type || prev.PID != ns.PID || wasGone[ns.ID] {
 			delete(e.hostnames, ns.ID)
 			delete(e.hostReq, ns.ID)
 			delete(e.details, ns.ID)
@@ -321,16 +325,8 @@ func (e *explorer) hostnamesCmd() tea.Cmd {
 	if len(todo) == 0 {
 		return nil
 	}
-	src, snap := e.src, e.snap
-	return func() tea.Msg {
-		out := make(hostnamesMsg, len(todo))
-		for _, ns := range todo {
-			if d, err := src.Details(snap, ns); err == nil && d.UTS != nil {
-				out[ns.ID] = d.UTS.Hostname
-			}
-		}
-		return out
-	}
+	src := e.src
+	return func() tea.Msg { return hostnamesMsg(src.Hostnames(todo)) }
 }
 
 // update handles the explorer's messages; the root has already taken the

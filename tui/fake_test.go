@@ -74,6 +74,16 @@ func (f *fakeSource) Details(_ *nsops.Snapshot, ns *nsops.Namespace) (*nsops.Det
 	return d, nil
 }
 
+func (f *fakeSource) Hostnames(nss []*nsops.Namespace) map[nsops.NSID]string {
+	out := map[nsops.NSID]string{}
+	for _, ns := range nss {
+		if d, err := f.Details(nil, ns); err == nil && d.UTS != nil {
+			out[ns.ID] = d.UTS.Hostname
+		}
+	}
+	return out
+}
+
 // snapBuilder assembles a consistent snapshot: processes with their
 // namespaces, then namespaces derived from the processes.
 type snapBuilder struct {

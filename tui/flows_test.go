@@ -546,3 +546,21 @@ func TestTUILightAndDarkBackground(t *testing.T) {
 		t.Fatal("NO_COLOR frame carries colour sequences")
 	}
 }
+
+func TestTUIInodeReuseSameType(t *testing.T) {
+	// The sandbox's uts namespace dies and a new uts namespace (another
+	// process) gets its inode: its hostname is read again, not inherited.
+	d := newDriver(t, 120, 36)
+	next := smallSnapshot()
+	for _, ns := range next.Namespaces {
+		if ns.ID.Ino == 4026532302 {
+			ns.PID, ns.Members, ns.NProcs = 901, []int{901}, 1
+		}
+	}
+	reads := d.src.details
+	d.src.set(next)
+	d.keys("r")
+	if d.src.details == reads {
+		t.Fatal("a uts namespace with a new lowest member was not read again")
+	}
+}

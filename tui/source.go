@@ -17,6 +17,9 @@ type Source interface {
 	// Details reads the per-type details of one namespace of snap (read
 	// from inside it where the kernel requires that), through its members.
 	Details(snap *nsops.Snapshot, ns *nsops.Namespace) (*nsops.Details, error)
+	// Hostnames reads the hostnames of many uts namespaces at once (for the
+	// list's name column and the filter); those it cannot read are left out.
+	Hostnames(nss []*nsops.Namespace) map[nsops.NSID]string
 }
 
 // Messages. Each carries what it answers so a late reply for an old
