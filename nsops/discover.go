@@ -1,6 +1,7 @@
 package nsops
 
 import (
+	"fmt"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -244,7 +245,7 @@ func (s *Scanner) Scan() (*Snapshot, error) {
 	r0 := s.readers[0]
 	names, err := r0.readDirNames(s.procRoot)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list processes: %w", err)
 	}
 	pids := make([]int, 0, len(names))
 	for _, n := range names {

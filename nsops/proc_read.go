@@ -13,14 +13,13 @@ import (
 // reads tens of thousands of small files, and os.ReadFile's fstat and
 // per-call allocations would double its cost. One reader per goroutine.
 type procReader struct {
-	buf    []byte // file contents
-	link   []byte // readlink target
-	dents  []byte // getdents buffer
-	names  []string
-	path   []byte // path under construction
-	cpath  []byte // NUL-terminated copy for raw syscalls
-	scrap  unix.Stat_t
-	isKern bool
+	buf   []byte // file contents
+	link  []byte // readlink target
+	dents []byte // getdents buffer
+	names []string
+	path  []byte // path under construction
+	cpath []byte // NUL-terminated copy for raw syscalls
+	scrap unix.Stat_t
 }
 
 // The hot /proc syscalls (readlink, open, read of small files, getdents,
