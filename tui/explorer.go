@@ -388,6 +388,11 @@ func (e *explorer) update(msg tea.Msg) tea.Cmd {
 			return e.filterKey(msg)
 		}
 		return e.key(msg)
+	case tea.PasteMsg:
+		if e.filtering { // pasted text joins the filter, on one line
+			e.setFilter(e.filter + strings.Join(strings.Fields(msg.Content), " "))
+			return e.syncSelection()
+		}
 	case tea.MouseClickMsg:
 		return e.click(msg.Mouse())
 	case tea.MouseWheelMsg:

@@ -564,3 +564,12 @@ func TestTUIInodeReuseSameType(t *testing.T) {
 		t.Fatal("a uts namespace with a new lowest member was not read again")
 	}
 }
+
+func TestTUIPasteIntoFilter(t *testing.T) {
+	d := newDriver(t, 80, 24)
+	d.keys("/")
+	d.send(tea.PasteMsg{Content: "type:net\nlab\n"})
+	if d.m.explorer.filter != "type:net lab" || len(d.m.explorer.rows) != 1 || d.m.explorer.rows[0].ns.ID.Ino != 4026532500 {
+		t.Fatalf("paste: filter %q, %d rows", d.m.explorer.filter, len(d.m.explorer.rows))
+	}
+}
