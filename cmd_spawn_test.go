@@ -874,9 +874,13 @@ func TestSpawnCommandGetsOnlyStdioAndNoInternalEnv(t *testing.T) {
 			args := append(append([]string{"spawn"}, flags...), "--", "sh", "-c", "echo ready; exec sleep 1000")
 			s := spawnStartReady(t, []*os.File{leak}, args...)
 			var cmdPid int
-			spawnEventually(t, "sleep running", func() bool {
+			// Wait until sleep sleeps: while it starts, the dynamic loader
+			// has libraries open on fd 3 for a moment.
+			spawnEventually(t, "sleep sleeping", func() bool {
 				for _, p := range s.members() {
-					if b, _ := os.ReadFile("/proc/" + strconv.Itoa(p) + "/comm"); strings.TrimSpace(string(b)) == "sleep" {
+					b, _ := os.ReadFile("/proc/" + strconv.Itoa(p) + "/syscall")
+					nr, _, _ := strings.Cut(string(b), " ")
+					if nr == strconv.Itoa(unix.SYS_CLOCK_NANOSLEEP) || nr == strconv.Itoa(unix.SYS_NANOSLEEP) {
 						cmdPid = p
 						return true
 					}
