@@ -416,7 +416,7 @@ func TestPanesE2EPrefixKey(t *testing.T) {
 	tm.keys("s")
 	tm.waitText("Equivalent command")
 	tm.keys("Enter")
-	tm.waitText("spawn pid", "# ", "pane 1 · keys go to the program", "f12 explorer ⇄ pane")
+	tm.waitText("spawn pid", "# ", "pane 1 · keys go to the program", "f12 explorer/pane")
 	tm.keys("C-]", "C-u") // not the prefix here: goes to the shell (then the tty's kill-line)
 	tm.typeLine("echo still-$((6*7))")
 	tm.waitText("still-42", "pane 1 · keys go to the program")
@@ -428,7 +428,7 @@ func TestPanesE2EPrefixKey(t *testing.T) {
 	tm2.keys("s")
 	tm2.waitText("Equivalent command")
 	tm2.keys("Enter")
-	tm2.waitText("spawn pid", "# ", "ctrl+a explorer ⇄ pane")
+	tm2.waitText("spawn pid", "# ", "ctrl+a explorer/pane")
 	tm2.keys("C-a")
 	tm2.waitText("s spawn shell")
 

@@ -211,7 +211,7 @@ func TestPaneSpawnFormAndShell(t *testing.T) {
 	d.waitText("$ ")
 	d.typeText("echo hi-$((6*7))")
 	d.keys("enter")
-	d.waitText("hi-42", "pane 1 · keys go to the program", "ctrl+] explorer ⇄ pane")
+	d.waitText("hi-42", "pane 1 · keys go to the program", "ctrl+] explorer/pane")
 	// The real cursor is in the pane, after the prompt.
 	cur := d.m.View().Cursor
 	r := d.m.ws.paneRect

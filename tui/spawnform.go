@@ -104,15 +104,16 @@ func formLines(st *Styles, fields []formField, cur, w int) []string {
 			if f.isNS {
 				label = fit(label, 7)
 			}
-			text := fmt.Sprintf(" %s %s %s", box, label, f.note)
-			line = fit(text, w)
+			text := fmt.Sprintf("%s %s %s", box, label, f.note)
 			switch {
 			case i == cur:
-				line = st.Selected.Render(line)
+				line = st.Link.Render(">" + fit(text, w-1))
 			case f.off:
-				line = st.Dim.Render(line)
+				line = " " + st.Dim.Render(fit(text, w-1))
 			case f.isNS:
 				line = " " + box + " " + st.Types[f.t].Render(label) + " " + st.Dim.Render(fit(f.note, max(w-len(box)-len([]rune(label))-3, 0)))
+			default:
+				line = " " + fit(text, w-1)
 			}
 		case fieldText:
 			lbl := fmt.Sprintf(" %-9s ", f.label)
@@ -126,7 +127,7 @@ func formLines(st *Styles, fields []formField, cur, w int) []string {
 				line = st.Key.Render(lbl) + st.Value.Render(fit(val, max(w-len(lbl), 0)))
 			}
 			if i == cur {
-				line = st.Selected.Render(fit(lbl+val, w))
+				line = st.Link.Render(">" + fit(lbl[1:]+val, w-1))
 			}
 		}
 		out = append(out, line)

@@ -86,7 +86,7 @@ func (m *Model) prefixKey() key.Binding {
 	if k == "" {
 		k = DefaultPrefixKey
 	}
-	return key.NewBinding(key.WithKeys(k), key.WithHelp(k, "explorer ⇄ pane"))
+	return key.NewBinding(key.WithKeys(k), key.WithHelp(k, "explorer/pane"))
 }
 
 func (ws *workspace) find(id int) (int, *pane) {
@@ -684,8 +684,18 @@ func (m *Model) bodyView() string {
 	return overlay(body, box, m.width, h)
 }
 
-// overlay draws box centred over body (w x h cells).
+// overlay draws box centred over body (w x h cells), with a blank margin
+// of one cell so the box stands apart from what is under it.
 func overlay(body, box string, w, h int) string {
+	lines := strings.Split(box, "\n")
+	bw0 := lipgloss.Width(box)
+	blank := strings.Repeat(" ", bw0+2)
+	framed := make([]string, 0, len(lines)+2)
+	framed = append(framed, blank)
+	for _, l := range lines {
+		framed = append(framed, " "+l+" ")
+	}
+	box = strings.Join(append(framed, blank), "\n")
 	bw, bh := lipgloss.Width(box), lipgloss.Height(box)
 	x, y := max((w-bw)/2, 0), max((h-bh)/3, 0)
 	c := lipgloss.NewCanvas(w, h)
@@ -745,7 +755,7 @@ func (m *Model) tabBar() string {
 		}
 		add(fmt.Sprintf(" %d %s %s ", i+1, string(title), state), i == ws.active && (ws.paneFocus || ws.split), ws.paneFocus && i == ws.active)
 	}
-	right := st.Key.Render(" "+m.prefixKey().Help().Key+" ") + st.Dim.Render("explorer ⇄ pane ")
+	right := st.Key.Render(" "+m.prefixKey().Help().Key+" ") + st.Dim.Render("explorer/pane ")
 	line := b.String()
 	gap := m.width - ansiWidth(line) - ansiWidth(right)
 	if gap < 1 {
@@ -856,7 +866,7 @@ func (m *Model) workspaceFooter() (string, bool) {
 		binds = append(binds, m.keys.Up, m.keys.Down, m.keys.NextPane, m.keys.Open, m.keys.Filter, m.keys.View, m.keys.Help, m.keys.Quit)
 		left = m.help.ShortHelpView(binds)
 	}
-	right := st.Key.Render(prefix) + st.Dim.Render(" explorer ⇄ pane ")
+	right := st.Key.Render(prefix) + st.Dim.Render(" explorer/pane ")
 	gap := m.width - ansiWidth(left) - ansiWidth(right)
 	if gap < 1 {
 		left = fitStyled(left, max(m.width-ansiWidth(right)-1, 1))
