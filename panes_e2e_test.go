@@ -60,7 +60,9 @@ func (tm *panesTmux) run(args ...string) string {
 }
 
 // keys sends tmux key names (Enter, C-], Down...).
-func (tm *panesTmux) keys(keys ...string) { tm.run(append([]string{"send-keys", "-t", "t"}, keys...)...) }
+func (tm *panesTmux) keys(keys ...string) {
+	tm.run(append([]string{"send-keys", "-t", "t"}, keys...)...)
+}
 
 // typeLine types text literally, then Enter.
 func (tm *panesTmux) typeLine(text string) {
