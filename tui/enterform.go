@@ -184,8 +184,8 @@ func (f *enterForm) key(msg tea.KeyPressMsg) formAction {
 	return a
 }
 
-// render draws the form as a w-wide framed box.
-func (f *enterForm) render(st *Styles, w int) string {
+// render draws the form as a w-wide framed box at most h lines tall.
+func (f *enterForm) render(st *Styles, w, h int) string {
 	inner := w - 2
 	var head string
 	if f.pid > 0 {
@@ -227,5 +227,6 @@ func (f *enterForm) render(st *Styles, w int) string {
 			body = append(body, st.Error.Render(fit(" "+l, inner)))
 		}
 	}
+	body = compactBody(body, h)
 	return drawPanel(*st, "Enter (e)", body, w, len(body)+2, true)
 }

@@ -260,8 +260,26 @@ func (f *spawnForm) key(msg tea.KeyPressMsg) formAction {
 	return a
 }
 
-// render draws the form as a w-wide framed box.
-func (f *spawnForm) render(st *Styles, w int) string {
+// compactBody drops blank lines, then the hint line (index 0), until body
+// fits in a box of h lines (frame included).
+func compactBody(body []string, h int) []string {
+	if len(body)+2 <= h {
+		return body
+	}
+	out := make([]string, 0, len(body))
+	for _, l := range body {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	if len(out)+2 > h && len(out) > 1 {
+		out = out[1:]
+	}
+	return out
+}
+
+// render draws the form as a w-wide framed box at most h lines tall.
+func (f *spawnForm) render(st *Styles, w, h int) string {
 	inner := w - 2
 	body := []string{st.Dim.Render(fit(" Create new namespaces and start a shell in them. ↑/↓ move · space toggles · enter starts · esc cancels", inner)), ""}
 	body = append(body, st.Section.Render(fit(" New namespaces", inner)))
@@ -286,5 +304,6 @@ func (f *spawnForm) render(st *Styles, w int) string {
 			body = append(body, st.Error.Render(fit(" "+l, inner)))
 		}
 	}
+	body = compactBody(body, h)
 	return drawPanel(*st, "New namespaced shell (s)", body, w, len(body)+2, true)
 }

@@ -674,9 +674,9 @@ func (m *Model) bodyView() string {
 	case ws.confirm != nil:
 		box = m.confirmView()
 	case ws.spawn != nil:
-		box = ws.spawn.render(st, min(m.width-4, 100))
+		box = ws.spawn.render(st, min(m.width-4, 100), h-2)
 	case ws.enter != nil:
-		box = ws.enter.render(st, min(m.width-4, 100))
+		box = ws.enter.render(st, min(m.width-4, 100), h-2)
 	}
 	if box == "" {
 		return body
