@@ -753,7 +753,7 @@ func (m *Model) tabBar() string {
 		if len(title) > 28 {
 			title = append(title[:27], '…')
 		}
-		add(fmt.Sprintf(" %d %s %s ", i+1, string(title), state), i == ws.active && (ws.paneFocus || ws.split), ws.paneFocus && i == ws.active)
+		add(fmt.Sprintf(" %d %s %s ", i+1, string(title), state), i == ws.active, ws.paneFocus && i == ws.active)
 	}
 	right := st.Key.Render(" "+m.prefixKey().Help().Key+" ") + st.Dim.Render("explorer/pane ")
 	line := b.String()
