@@ -312,7 +312,10 @@ func TestPanesE2EWorkshop(t *testing.T) {
 	tm.waitText("1 match")
 	tm.keys("Enter")
 	tm.waitFor("the ours marker", func(s string) bool { return strings.Contains(s, "│● ") })
+	// ESC and a key right after it read as alt+key: wait for the filter
+	// to be gone before typing on.
 	tm.keys("Escape")
+	tm.waitFor("the filter to clear", func(s string) bool { return !strings.Contains(s, "filter: uts") })
 
 	// Enter a sandbox the test made: select its net namespace with the
 	// filter (type + member pid), press e, start.
