@@ -2,6 +2,7 @@ package nsops
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -9,6 +10,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/nstui/nstui/internal/testutil"
 )
 
 func TestSpawnValidate(t *testing.T) {
@@ -221,4 +224,45 @@ func TestSpawnDescendants(t *testing.T) {
 	if !sawChild || !sawGrandchild {
 		t.Fatalf("descendants(%d) = %v, want child %d and grandchild %s", os.Getpid(), got, p.Pid, grandchild)
 	}
+}
+
+// BenchmarkSpawnTUIPath measures what the TUI pays per sandbox: Command,
+// Start and Wait from an already running process (one start of the nstui
+// binary, as init), next to util-linux unshare doing the same namespaces.
+func BenchmarkSpawnTUIPath(b *testing.B) {
+	if os.Geteuid() != 0 {
+		b.Skip("needs root")
+	}
+	exe, err := testutil.BuildNstui(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("nsops", func(b *testing.B) {
+		s := NewSpawnSpec(PIDNS, NetNS, MntNS, UTSNS, IPCNS, CgroupNS)
+		s.Args = []string{"true"}
+		s.Exe = exe
+		for b.Loop() {
+			cmd, err := s.Command()
+			if err != nil {
+				b.Fatal(err)
+			}
+			err = cmd.Start()
+			for _, f := range cmd.ExtraFiles {
+				f.Close()
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := cmd.Wait(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("unshare", func(b *testing.B) {
+		for b.Loop() {
+			if out, err := exec.Command("unshare", "--pid", "--net", "--mount", "--uts", "--ipc", "--cgroup", "--fork", "--mount-proc", "true").CombinedOutput(); err != nil {
+				b.Fatalf("%v %s", err, out)
+			}
+		}
+	})
 }
