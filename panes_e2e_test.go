@@ -338,6 +338,13 @@ func TestPanesE2EWorkshop(t *testing.T) {
 	}
 	tm.waitText(want)
 
+	// A paste (tmux pastes bracketed, as nstui asked its terminal to)
+	// reaches the program in the pane as typed text.
+	tm.run("set-buffer", "-b", "panes", "echo pasted-$((6*7))")
+	tm.run("paste-buffer", "-p", "-b", "panes", "-t", "t")
+	tm.keys("Enter")
+	tm.waitText("pasted-42")
+
 	// vim in the pane: alternate screen, type, write, quit.
 	dir := t.TempDir()
 	file := filepath.Join(dir, "note.txt")
