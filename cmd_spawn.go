@@ -40,7 +40,7 @@ type spawnFlags struct {
 func newSpawnCmd() *cobra.Command {
 	f := &spawnFlags{types: map[nsops.NSType]*bool{}}
 	c := &cobra.Command{
-		Use:   "spawn [OPTIONS] [-- COMMAND [ARGS...]]",
+		Use:   "spawn [flags] [-- COMMAND [ARGS...]]",
 		Short: "Run a command in new namespaces, under nstui's own reaping init",
 		Long: `Run COMMAND (default: $SHELL, else /bin/sh) in new namespaces, like
 util-linux unshare, with nstui's own init as PID 1 of a new pid namespace (a
@@ -89,13 +89,13 @@ not be set up.`,
 		f.types[t] = fl.BoolP(opt, t.ShortOption()[1:], false, "new "+t.String()+" namespace")
 	}
 	fl.BoolVar(&f.all, "all", false, "new namespaces of every type")
-	fl.StringVar(&f.hostname, "hostname", "", "hostname inside (needs --uts)")
+	fl.StringVar(&f.hostname, "hostname", "", "hostname `NAME` inside (needs --uts)")
 	fl.BoolVarP(&f.mapRoot, "map-root-user", "r", false, "map your uid/gid to root inside (implies --user)")
 	fl.BoolVar(&f.mapCurrent, "map-current-user", false, "map your uid/gid to themselves inside (implies --user)")
 	fl.StringVar(&f.mapUser, "map-user", "", "map your uid to `UID` (a number or user name) inside (needs --user)")
 	fl.StringVar(&f.mapGroup, "map-group", "", "map your gid to `GID` (a number or group name) inside (needs --user)")
-	fl.StringVar(&f.setgroups, "setgroups", "", "allow or deny setgroups(2) inside (needs --user)")
-	fl.StringVar(&f.propagation, "propagation", "", "propagation of / in the new mount namespace: private|shared|slave|unchanged (default private)")
+	fl.StringVar(&f.setgroups, "setgroups", "", "`MODE` allow or deny: setgroups(2) inside (needs --user)")
+	fl.StringVar(&f.propagation, "propagation", "", "propagation `MODE` of / in the new mount namespace: private, shared, slave or unchanged (default private)")
 	fl.StringVar(&f.root, "root", "", "chroot into `DIR`")
 	fl.StringVar(&f.wd, "wd", "", "working directory `DIR` inside")
 	fl.Int64Var(&f.monotonic, "monotonic", 0, "CLOCK_MONOTONIC offset in `SECS` (needs --time)")
