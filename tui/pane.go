@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -100,12 +101,30 @@ func newPane(id int, title string, s PaneSession, rows, cols int) *pane {
 	return &pane{id: id, title: title, s: s, quit: make(chan struct{}), rows: rows, cols: cols, pid: s.Pid()}
 }
 
+// paneFrame is the shortest time between two redraws a pane asks for:
+// under a flood of output the notices pile up (coalesced into one) instead
+// of making a frame each, which leaves the emulator's lock to the reader.
+// A lone change (a typed key's echo) is drawn at once.
+const paneFrame = 8 * time.Millisecond
+
 // wait returns the command that waits for the pane's next change notice or
 // its exit. One is in flight per pane at a time, so each notice makes at
 // most one message, and so at most one frame.
-func (p *pane) wait() tea.Cmd {
+func (p *pane) wait() tea.Cmd { return p.waitAfter(0) }
+
+// waitAfter is wait, starting after a pause of d.
+func (p *pane) waitAfter(d time.Duration) tea.Cmd {
 	s, quit, id := p.s, p.quit, p.id
 	return func() tea.Msg {
+		if d > 0 {
+			t := time.NewTimer(d)
+			select {
+			case <-t.C:
+			case <-quit:
+				t.Stop()
+				return nil
+			}
+		}
 		select {
 		case <-s.Changed():
 			return paneChangedMsg{id: id}

@@ -157,7 +157,7 @@ func (m *Model) updateWorkspace(msg tea.Msg) (tea.Cmd, bool) {
 		return tea.Batch(p.wait(), m.resizePanes(), m.rescan()), true
 	case paneChangedMsg:
 		if _, p := ws.find(msg.id); p != nil {
-			return p.wait(), true
+			return p.waitAfter(paneFrame), true
 		}
 		return nil, true
 	case paneExitedMsg:
