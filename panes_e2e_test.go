@@ -473,3 +473,80 @@ func TestPanesPrefixKeyNames(t *testing.T) {
 		}
 	}
 }
+
+// TestPanesE2EEnterAsUser enters, as a normal user, the network namespace
+// of a rootless sandbox: the kernel wants CAP_SYS_ADMIN in the user
+// namespace owning it, so the form joins that user namespace too.
+func TestPanesE2EEnterAsUser(t *testing.T) {
+	testutil.RequireRoot(t)
+	if _, err := exec.LookPath("setpriv"); err != nil {
+		t.Skip("setpriv not installed")
+	}
+	// A copy of the binary nobody can run (the test's build dir is 0700).
+	dir, err := os.MkdirTemp("", "nstui-panes-user-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "nstui")
+	data, err := os.ReadFile(nstuiBinary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	asNobody := []string{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"}
+
+	// The rootless sandbox: a user namespace owning a network namespace.
+	cmd := exec.Command(asNobody[0], append(asNobody[1:], "unshare", "--user", "--map-root-user", "--net", "sleep", "300")...)
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start the rootless sandbox: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	sleeper := cmd.Process.Pid // setpriv and unshare exec: the pid is the sleep's
+	want := ""
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", sleeper)); strings.TrimSpace(string(b)) == "sleep" {
+			want, _ = os.Readlink(fmt.Sprintf("/proc/%d/ns/net", sleeper))
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	own, _ := os.Readlink("/proc/self/ns/net")
+	if want == "" || want == own {
+		t.Fatalf("the sandbox has no network namespace of its own (%q)", want)
+	}
+
+	tm := newPanesTmux(t, 120, 36, nil)
+	// Replace the root nstui by one running as nobody.
+	tm.run("respawn-pane", "-k", "-t", "t", strings.Join(asNobody, " ")+" env SHELL=/bin/sh ENV= HOME=/ TERM=xterm-256color "+bin)
+	tm.waitText("Namespaces", "COMMAND")
+	tm.keys("/")
+	tm.run("send-keys", "-t", "t", "-l", fmt.Sprintf("net %d", sleeper))
+	tm.waitText("1 match")
+	tm.keys("Enter")
+	tm.keys("e")
+	tm.waitText("needed: you are not root", "nsenter --net=/proc/", "--user=/proc/")
+	tm.keys("Enter")
+	tm.waitFor("the enter pane", func(s string) bool {
+		return strings.Contains(s, "╭─ 1 enter ") && strings.Contains(s, "# ")
+	})
+	tm.typeLine("readlink /proc/self/ns/net; id -u; echo END-$((6*7))")
+	tm.waitText(want, "END-42")
+	nstui := tm.pid()
+	started := panesDescendants(nstui)
+	tm.keys("C-]")
+	tm.waitText("s spawn shell")
+	tm.keys("q")
+	tm.waitText("Quit nstui")
+	tm.keys("y")
+	panesWaitGone(t, append(started, nstui))
+}
