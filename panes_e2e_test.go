@@ -541,6 +541,17 @@ func TestPanesE2EEnterAsUser(t *testing.T) {
 	})
 	tm.typeLine("readlink /proc/self/ns/net; id -u; echo END-$((6*7))")
 	tm.waitText(want, "END-42")
+
+	// Spawning as a normal user: the form ticks a user namespace by
+	// default, and the shell is root inside it, with its own hostname.
+	tm.keys("C-]")
+	tm.waitText("s spawn shell")
+	tm.keys("s")
+	tm.waitText("unshare --ipc --mount --net --pid --user --uts", "--map-root-user")
+	tm.keys("Enter")
+	tm.waitText("─ 2 spawn pid,mnt,uts,ipc,net,user box1 · pid")
+	tm.typeLine("echo uid=$(id -u) host=$(hostname) END-$((6*7))")
+	tm.waitText("uid=0 host=box1 END-42")
 	nstui := tm.pid()
 	started := panesDescendants(nstui)
 	tm.keys("C-]")

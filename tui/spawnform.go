@@ -195,11 +195,15 @@ type spawnForm struct {
 	err    string // why the last enter did not start anything
 }
 
-func newSpawnForm(hostname string) *spawnForm {
+//
+// The defaults are pid, mnt, uts, ipc and net; a normal user (rootless)
+// gets a user namespace too, without which the kernel refuses the others.
+func newSpawnForm(hostname string, rootless bool) *spawnForm {
 	f := &spawnForm{fields: make([]formField, spawnFields)}
 	for i, t := range spawnTypeOrder() {
 		f.fields[i] = formField{kind: fieldToggle, label: t.String(), note: spawnTypeNote(t), t: t, isNS: true,
-			on: t == nsops.PIDNS || t == nsops.MntNS || t == nsops.UTSNS || t == nsops.IPCNS || t == nsops.NetNS}
+			on: t == nsops.PIDNS || t == nsops.MntNS || t == nsops.UTSNS || t == nsops.IPCNS || t == nsops.NetNS ||
+				(rootless && t == nsops.UserNS)}
 	}
 	f.fields[spawnHostname] = formField{kind: fieldText, label: "hostname", value: hostname, hint: "(keep the current one)"}
 	f.fields[spawnMapRoot] = formField{kind: fieldToggle, label: "map-root-user", note: "be root inside a new user namespace (unshare -r)"}

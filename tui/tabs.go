@@ -303,7 +303,13 @@ func (m *Model) workspaceKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			ws.notice = "starting shells is not available here"
 			return nil, true
 		}
-		ws.spawn = newSpawnForm("box" + strconv.Itoa(ws.boxes+1))
+		rootless := false
+		if snap := m.explorer.snap; snap != nil {
+			if self := snap.Processes[ws.selfPID]; self != nil {
+				rootless = self.UID != 0
+			}
+		}
+		ws.spawn = newSpawnForm("box"+strconv.Itoa(ws.boxes+1), rootless)
 		return nil, true
 	case key.Matches(msg, m.keys.EnterNS):
 		return m.openEnterForm(), true
