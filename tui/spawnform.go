@@ -195,7 +195,6 @@ type spawnForm struct {
 	err    string // why the last enter did not start anything
 }
 
-//
 // The defaults are pid, mnt, uts, ipc and net; a normal user (rootless)
 // gets a user namespace too, without which the kernel refuses the others.
 func newSpawnForm(hostname string, rootless bool) *spawnForm {
