@@ -55,10 +55,12 @@ wait_for() { # TEXT: until TEXT is on the screen (30 s max)
 }
 shot() { # NAME
 	sleep 0.4 # let the last frame settle
+	# --line-height 1.0 keeps box-drawing lines joined (freeze drops some
+	# of them at its default spacing).
 	# freeze keeps the previous colour on SGR 39 (default foreground), which
 	# tmux emits after every coloured frame line: spell the default out.
 	T capture-pane -e -p -t shot | sed 's/\x1b\[39m/\x1b[38;2;220;220;220m/g' >"$work/$1.ansi"
-	freeze "$work/$1.ansi" --language ansi --output "screenshots/$1.png" >/dev/null
+	freeze "$work/$1.ansi" --language ansi --line-height 1.0 --output "screenshots/$1.png" >/dev/null
 	echo "screenshots/$1.png"
 }
 
