@@ -78,7 +78,7 @@ func checkKeyName(k string) error {
 	case fkey:
 		return nil
 	case len(mods) == 0:
-		return errors.New("a plain key would never reach the programs in panes: add a modifier (ctrl+a, alt+q) or use a function key (f12)")
+		return errors.New("a plain key would be taken away from every program in a pane: add a modifier (ctrl+a, alt+q) or use a function key (f12)")
 	case len([]rune(last)) == 1:
 		return nil
 	}
