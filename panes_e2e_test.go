@@ -72,10 +72,11 @@ func (tm *panesTmux) typeLine(text string) {
 
 func (tm *panesTmux) screen() string { return tm.run("capture-pane", "-p", "-t", "t") }
 
-// waitFor polls the screen until ok accepts it (10 s at most) and returns it.
+// waitFor polls the screen until ok accepts it (30 s at most: scans of a
+// big, busy machine are slow) and returns it.
 func (tm *panesTmux) waitFor(what string, ok func(string) bool) string {
 	tm.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	var s string
 	for time.Now().Before(deadline) {
 		s = tm.screen()
@@ -344,6 +345,19 @@ func TestPanesE2EWorkshop(t *testing.T) {
 	tm.run("paste-buffer", "-p", "-b", "panes", "-t", "t")
 	tm.keys("Enter")
 	tm.waitText("pasted-42")
+
+	// The mouse wheel over the pane scrolls its history, with a marker.
+	// (An SGR mouse report typed into nstui's terminal is what a real
+	// wheel sends.)
+	tm.typeLine("seq 1 100")
+	tm.waitText("│100 ")
+	wheel := func(button int) { tm.run("send-keys", "-t", "t", "-l", fmt.Sprintf("\x1b[<%d;91;16M", button)) }
+	wheel(64)
+	wheel(64)
+	tm.waitText("scrolled back 6")
+	wheel(65)
+	wheel(65)
+	tm.waitFor("the live screen", func(s string) bool { return !strings.Contains(s, "scrolled back") })
 
 	// vim in the pane: alternate screen, type, write, quit.
 	dir := t.TempDir()
