@@ -441,3 +441,25 @@ func TestPaneKillOnClose(t *testing.T) {
 		t.Fatal("still alive")
 	}
 }
+
+func TestPaneRescanAfterScanInFlight(t *testing.T) {
+	d := newAsyncDriver(t, 120, 36, WithShells(&staticShells{}))
+	scans := func() int { d.src.mu.Lock(); defer d.src.mu.Unlock(); return d.src.scans }
+	// A scan is in flight when the pane starts: its result predates the
+	// pane, so a second scan must follow it at once.
+	d.m.scanning = true
+	d.keys("s", "enter")
+	d.waitFor("the pane", func() bool { return len(d.m.ws.panes) == 1 })
+	if !d.m.ws.rescanDue {
+		t.Fatal("no rescan noted while a scan was in flight")
+	}
+	before := scans()
+	d.send(snapshotMsg{snap: d.src.snap})
+	d.waitFor("the follow-up scan", func() bool { return scans() > before && !d.m.scanning })
+	if d.m.ws.rescanDue {
+		t.Fatal("rescan still pending")
+	}
+	for _, p := range d.m.ws.panes {
+		p.stop()
+	}
+}

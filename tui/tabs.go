@@ -75,9 +75,11 @@ type workspace struct {
 	notice  string
 	quiting bool
 
-	ours     map[nsops.NSID]bool
-	paneRect rect   // the active pane's frame on screen
-	tabRects []rect // tab bar hit boxes: explorer, then each pane
+	ours      map[nsops.NSID]bool
+	rescanDue bool   // a scan was wanted while one was in flight
+	inner     bool   // updateWorkspace is handing a message on to the root
+	paneRect  rect   // the active pane's frame on screen
+	tabRects  []rect // tab bar hit boxes: explorer, then each pane
 }
 
 // prefixKey returns the binding that leaves a pane.
@@ -125,6 +127,9 @@ func (ws *workspace) paneShown() bool {
 // handled; otherwise the explorer gets it.
 func (m *Model) updateWorkspace(msg tea.Msg) (tea.Cmd, bool) {
 	ws := &m.ws
+	if ws.inner {
+		return nil, false
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -135,7 +140,17 @@ func (m *Model) updateWorkspace(msg tea.Msg) (tea.Cmd, bool) {
 			ws.ours = oursFrom(msg.snap, ws.panes, ws.selfPID)
 			m.explorer.ours = ws.ours
 		}
-		return nil, false
+		if !ws.rescanDue {
+			return nil, false
+		}
+		// This scan began before a pane changed: let the root take it,
+		// then scan again at once, so the change shows now rather than
+		// a refresh interval later.
+		ws.rescanDue = false
+		ws.inner = true
+		_, cmd := m.Update(msg)
+		ws.inner = false
+		return tea.Batch(cmd, m.rescan()), true
 	case paneStartedMsg:
 		ws.starting--
 		if msg.err != nil {
@@ -197,6 +212,7 @@ func (m *Model) updateWorkspace(msg tea.Msg) (tea.Cmd, bool) {
 // end of an old one's) show at once.
 func (m *Model) rescan() tea.Cmd {
 	if m.scanning {
+		m.ws.rescanDue = true
 		return nil
 	}
 	m.scanning = true
