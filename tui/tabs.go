@@ -765,7 +765,7 @@ func (m *Model) tabBar() string {
 		b.WriteString(" ")
 		x += w + 1
 	}
-	add(" 0 explorer ", !ws.paneFocus, !ws.paneFocus)
+	add(" explorer ", !ws.paneFocus, !ws.paneFocus)
 	for i, p := range ws.panes {
 		state := "●"
 		if !p.running() {
