@@ -463,3 +463,26 @@ func TestPaneRescanAfterScanInFlight(t *testing.T) {
 		p.stop()
 	}
 }
+
+func TestPaneQuitAsksFromFilterAndHelp(t *testing.T) {
+	d := newAsyncDriver(t, 120, 36, WithShells(&staticShells{}))
+	d.keys("s", "enter")
+	d.waitFor("the pane", func() bool { return len(d.m.ws.panes) == 1 })
+	d.send(keyMsgCtrl(']'))
+	// q typed into the filter is a letter; ctrl+c there asks.
+	d.keys("/", "q")
+	if d.m.ws.confirm != nil || d.m.explorer.filter != "q" {
+		t.Fatalf("q in the filter: confirm %v, filter %q", d.m.ws.confirm, d.m.explorer.filter)
+	}
+	d.keys("ctrl+c")
+	if d.m.ws.confirm == nil || d.quit {
+		t.Fatal("ctrl+c while filtering quit without asking")
+	}
+	d.keys("n", "esc", "?")
+	d.keys("q")
+	if d.m.ws.confirm == nil || d.quit {
+		t.Fatal("q in the help quit without asking")
+	}
+	d.keys("y")
+	d.waitFor("quit", func() bool { return d.quit })
+}

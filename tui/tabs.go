@@ -302,6 +302,10 @@ func (m *Model) workspaceKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	}
+	// q quits (but is a letter while typing a filter); ctrl+c always.
+	if key.Matches(msg, m.keys.Quit) && (!m.explorer.filtering || msg.String() == "ctrl+c") {
+		return m.quitKey()
+	}
 	if m.explorer.filtering || m.width == 0 {
 		return nil, false
 	}
@@ -356,18 +360,24 @@ func (m *Model) workspaceKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		if len(ws.panes) > 0 && m.explorer.focus == focusDetail {
 			return m.setPaneFocus(true), true
 		}
-	case key.Matches(msg, m.keys.Quit):
-		if len(ws.panes) == 0 && ws.starting == 0 {
-			return nil, false
-		}
-		if n := ws.alive(); n > 0 {
-			ws.confirm = &confirmDialog{kind: confirmQuit,
-				text: fmt.Sprintf("%s still running.\nQuit nstui and end every process it started?", plural(n, "shell is", "shells are"))}
-			return nil, true
-		}
-		return m.closeAll(), true
 	}
 	return nil, false
+}
+
+// quitKey asks before quitting while shells run, and closes every pane's
+// session before quitting. ok is false when there is nothing of ours to
+// end (the root quits as it always did).
+func (m *Model) quitKey() (tea.Cmd, bool) {
+	ws := &m.ws
+	if len(ws.panes) == 0 && ws.starting == 0 {
+		return nil, false
+	}
+	if n := ws.alive(); n > 0 {
+		ws.confirm = &confirmDialog{kind: confirmQuit,
+			text: fmt.Sprintf("%s still running.\nQuit nstui and end every process it started?", plural(n, "shell is", "shells are"))}
+		return nil, true
+	}
+	return m.closeAll(), true
 }
 
 func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
