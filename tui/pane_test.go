@@ -483,6 +483,9 @@ func TestPaneQuitAsksFromFilterAndHelp(t *testing.T) {
 	if d.m.ws.confirm == nil || d.quit {
 		t.Fatal("q in the help quit without asking")
 	}
+	if !strings.Contains(d.screen(), "Quit nstui and end every process") {
+		t.Fatalf("the question is not on screen:\n%s", d.screen())
+	}
 	d.keys("y")
 	d.waitFor("quit", func() bool { return d.quit })
 }

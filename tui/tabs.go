@@ -373,6 +373,7 @@ func (m *Model) quitKey() (tea.Cmd, bool) {
 		return nil, false
 	}
 	if n := ws.alive(); n > 0 {
+		m.showHelp = false // the question is drawn over the body
 		ws.confirm = &confirmDialog{kind: confirmQuit,
 			text: fmt.Sprintf("%s still running.\nQuit nstui and end every process it started?", plural(n, "shell is", "shells are"))}
 		return nil, true
