@@ -100,7 +100,7 @@ func (m *Model) scanCmd() tea.Cmd {
 // scanDuty bounds the share of time spent scanning: the next refresh
 // waits at least this many times as long as the last scan took, so a slow
 // machine (or a huge one) stretches the interval instead of burning a core.
-const scanDuty = 40
+const scanDuty = 75
 
 func (m *Model) tick(lastScan time.Duration) tea.Cmd {
 	if m.interval <= 0 || m.tickPending {
