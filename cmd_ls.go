@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -360,15 +361,7 @@ func runLs(stdout, stderr io.Writer, o *lsOptions) error {
 		rows = append(rows, ns)
 	}
 	// lsns lists by inode, whatever the type.
-	slices.SortStableFunc(rows, func(a, b *nsops.Namespace) int {
-		switch {
-		case a.ID.Ino < b.ID.Ino:
-			return -1
-		case a.ID.Ino > b.ID.Ino:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(rows, func(a, b *nsops.Namespace) int { return cmp.Compare(a.ID.Ino, b.ID.Ino) })
 	v := &lsView{snap: snap}
 	if o.json {
 		return printLsJSON(stdout, v, rows, cols, o.tree)

@@ -653,33 +653,8 @@ func TestSpawnJobControlOnPTY(t *testing.T) {
 	testutil.RequireRoot(t)
 	for _, flags := range [][]string{{"--pid"}, {}} {
 		t.Run(fmt.Sprint(flags), func(t *testing.T) {
-			cmd := exec.Command(nstuiBinary, append(append([]string{"spawn"}, flags...), "--", "bash", "--norc", "--noprofile", "-i")...)
-			cmd.Env = append(os.Environ(), "PS1=PROMPT$ ", "TERM=dumb")
-			f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 120})
-			if err != nil {
-				t.Fatal(err)
-			}
-			p := &spawnPTY{f: f, data: make(chan []byte, 64)}
-			go func() {
-				defer close(p.data)
-				for {
-					b := make([]byte, 4096)
-					n, err := f.Read(b)
-					if n > 0 {
-						p.data <- b[:n]
-					}
-					if err != nil {
-						return
-					}
-				}
-			}()
-			t.Cleanup(func() {
-				_ = cmd.Process.Kill()
-				_ = cmd.Wait()
-				f.Close()
-				for range p.data {
-				}
-			})
+			argv := append(append([]string{nstuiBinary, "spawn"}, flags...), "--", "bash", "--norc", "--noprofile", "-i")
+			cmd, p := spawnStartPTY(t, []string{"PS1=PROMPT$ ", "TERM=dumb"}, argv...)
 			p.expect(t, "PROMPT$ ")
 			if strings.Contains(string(p.buf), "no job control") {
 				t.Fatalf("bash warned: %q", p.buf)
@@ -717,7 +692,7 @@ func TestSpawnJobControlOnPTY(t *testing.T) {
 			p.send(t, "\x04") // EOF ends sed
 			p.expect(t, "PROMPT$ ")
 			p.send(t, "exit 7\n")
-			err = cmd.Wait()
+			err := cmd.Wait()
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || ee.ExitCode() != 7 {
 				t.Fatalf("nstui exit: %v, want status 7", err)

@@ -1,6 +1,7 @@
 package nsops
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -498,16 +499,7 @@ func (b *nsBuilder) finish() {
 		out = append(out, ns)
 	}
 	slices.SortFunc(out, func(x, y *Namespace) int {
-		if x.Type != y.Type {
-			return int(x.Type) - int(y.Type)
-		}
-		switch {
-		case x.ID.Ino < y.ID.Ino:
-			return -1
-		case x.ID.Ino > y.ID.Ino:
-			return 1
-		}
-		return 0
+		return cmp.Or(cmp.Compare(x.Type, y.Type), cmp.Compare(x.ID.Ino, y.ID.Ino))
 	})
 	b.snap.Namespaces = out
 }
