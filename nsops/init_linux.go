@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -66,6 +67,10 @@ func RunInit() int {
 		fmt.Fprintln(os.Stderr, "nstui: init: bad configuration (this mode is internal: run nstui spawn)")
 		return exitSetupFailed
 	}
+	// Started as /proc/self/exe, ps would call us "exe": name the process
+	// for what it is (this sets the calling thread's comm, which is the
+	// main thread's here, the one ps shows).
+	_ = unix.Prctl(unix.PR_SET_NAME, uintptr(unsafe.Pointer(&[]byte("nstui-init\x00")[0])), 0, 0, 0)
 	pidNS := os.Getpid() == 1
 	if !pidNS {
 		// Without a pid namespace, orphans of the sandbox must come to us.
