@@ -1000,3 +1000,16 @@ func BenchmarkSpawnVsUnshare(b *testing.B) {
 		})
 	}
 }
+
+// TestSpawnInitIsNamed: PID 1 of the sandbox shows as nstui-init in ps, not
+// as "exe" (the init is started through /proc/self/exe).
+func TestSpawnInitIsNamed(t *testing.T) {
+	testutil.RequireRoot(t)
+	out, err := exec.Command(nstuiBinary, "spawn", "--pid", "--", "cat", "/proc/1/comm").Output()
+	if err != nil {
+		t.Fatalf("nstui spawn: %v", err)
+	}
+	if got := strings.TrimSpace(string(out)); got != "nstui-init" {
+		t.Fatalf("/proc/1/comm inside the sandbox = %q, want nstui-init", got)
+	}
+}
