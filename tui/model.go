@@ -316,7 +316,8 @@ func (m *Model) helpView() string {
 	}
 	body = append(body, "")
 	for _, l := range wrap("Filter terms are separated by spaces and must all match: a type name (net, type:pid) keeps that type; a number matches an inode or a member pid; other words are looked for in ip netns names, hostnames, container hints and member commands. "+
-		"Marks: + appeared, - vanished since the last refresh. In a process's view, own = a namespace PID 1 (or the lowest readable pid) does not share.", w-6) {
+		"Marks: + appeared, - vanished, ● a pane's program lives in it. In a pane all keys go to its program but "+m.prefixKey().Help().Key+" (--prefix-key). "+
+		"In a process's view, own = not shared with PID 1 (or the lowest readable pid).", w-6) {
 		body = append(body, "  "+st.Dim.Render(l))
 	}
 	for i, l := range body {

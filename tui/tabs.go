@@ -866,9 +866,6 @@ func (m *Model) workspaceFooter() (string, bool) {
 	if m.explorer.filtering || m.showHelp {
 		return "", false
 	}
-	if len(ws.panes) == 0 && ws.notice == "" && ws.spawn == nil && ws.enter == nil && ws.confirm == nil {
-		return "", false // TODO(after 10:40): always, with s/e in it; regenerate the explorer goldens
-	}
 	prefix := m.prefixKey().Help().Key
 	var left string
 	switch {
