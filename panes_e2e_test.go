@@ -46,7 +46,13 @@ func newPanesTmux(t *testing.T, w, h int, env []string, args ...string) *panesTm
 		"-x", strconv.Itoa(w), "-y", strconv.Itoa(h), "-s", "t", cmdline).CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.sock, "kill-server").Run() })
+	sockPath, _ := exec.Command("tmux", "-L", tm.sock, "display-message", "-p", "#{socket_path}").Output()
+	t.Cleanup(func() {
+		_ = exec.Command("tmux", "-L", tm.sock, "kill-server").Run()
+		if p := strings.TrimSpace(string(sockPath)); strings.Contains(p, tm.sock) {
+			_ = os.Remove(p) // kill-server leaves the socket file behind
+		}
+	})
 	return tm
 }
 

@@ -25,7 +25,12 @@ command -v python3 >/dev/null || { echo "panes-vs-tmux: python3 not found (it re
 [ "$(id -u)" = 0 ] || { echo "panes-vs-tmux: run as root (the nstui pane spawns new namespaces)" >&2; exit 2; }
 bin=$(mktemp -d)
 sock=panesbench-$$
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$bin"; }
+cleanup() {
+	sockpath=$(tmux -L "$sock" display-message -p "#{socket_path}" 2>/dev/null || true)
+	tmux -L "$sock" kill-server 2>/dev/null || true
+	case $sockpath in *"$sock") rm -f "$sockpath" ;; esac # kill-server leaves it
+	rm -rf "$bin"
+}
 trap cleanup EXIT
 go build -o "$bin/nstui" .
 echo "machine: $(nproc) cpus, load $(cut -d' ' -f1-3 /proc/loadavg), tmux $(tmux -V | cut -d' ' -f2), $lines lines, $keys keys, $runs runs"

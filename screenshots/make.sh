@@ -22,7 +22,9 @@ work=$(mktemp -d)
 sock=nstui-shots-$$
 sandbox=
 cleanup() {
+	sockpath=$(tmux -L "$sock" display-message -p "#{socket_path}" 2>/dev/null || true)
 	tmux -L "$sock" kill-server 2>/dev/null || true
+	case $sockpath in *"$sock") rm -f "$sockpath" ;; esac # kill-server leaves it
 	# unshare --fork ignores SIGTERM; SIGKILL it (--kill-child then ends the sleep)
 	if [ -n "$sandbox" ]; then kill -KILL "$sandbox" 2>/dev/null; wait "$sandbox" 2>/dev/null || true; fi
 	rm -rf "$work"
