@@ -310,6 +310,20 @@ func TestTUILimitedNotice(t *testing.T) {
 	}
 }
 
+// TestTUILimitedNoticeAsRoot: as root a limited view is not blamed on
+// missing privileges (here /proc/1/ns is unreadable even to root).
+func TestTUILimitedNoticeAsRoot(t *testing.T) {
+	src := &fakeSource{snap: smallSnapshot()}
+	src.snap.Limited = true
+	d := &driver{t: t, src: src, m: New(src, WithRefresh(0), WithNoColor(true), WithPrivileged(true))}
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 36})
+	d.run(d.m.Init())
+	scr := d.screen()
+	if strings.Contains(scr, "run as root") || !strings.Contains(scr, "could not be read even as root") {
+		t.Fatalf("notice as root is wrong:\n%s", scr)
+	}
+}
+
 func TestTUIMouse(t *testing.T) {
 	d := newDriver(t, 120, 36)
 	e := d.m.explorer

@@ -40,6 +40,11 @@ func WithNoColor(noColor bool) Option { return func(m *Model) { m.noColor = noCo
 // (r still refreshes).
 func WithRefresh(d time.Duration) Option { return func(m *Model) { m.interval = d } }
 
+// WithPrivileged tells the UI it runs as root, so a limited view is not
+// blamed on missing privileges (a sandbox or security module can hide parts
+// of /proc even from root).
+func WithPrivileged(root bool) Option { return func(m *Model) { m.privileged = root } }
+
 // WithKeyMap replaces the default keys.
 func WithKeyMap(k KeyMap) Option { return func(m *Model) { m.keys = k } }
 
@@ -48,13 +53,14 @@ func WithKeyMap(k KeyMap) Option { return func(m *Model) { m.keys = k } }
 // the explorer as its body. More components (panes, dialogs) plug in beside
 // the explorer.
 type Model struct {
-	src      Source
-	keys     KeyMap
-	styles   Styles
-	help     help.Model
-	noColor  bool
-	isDark   bool
-	interval time.Duration
+	src        Source
+	keys       KeyMap
+	styles     Styles
+	help       help.Model
+	noColor    bool
+	privileged bool
+	isDark     bool
+	interval   time.Duration
 
 	width, height int
 	explorer      *explorer
@@ -276,7 +282,11 @@ func (m *Model) headerView() string {
 		line = fitStyled(line, m.width)
 	}
 	if m.snap != nil && m.snap.Limited {
-		line += "\n" + st.Notice.Render(fit(" limited view: run as root to see every namespace and process (some of /proc could not be read)", m.width))
+		notice := " limited view: run as root to see every namespace and process (some of /proc could not be read)"
+		if m.privileged {
+			notice = " limited view: some of /proc could not be read even as root (a sandbox or security module hides it)"
+		}
+		line += "\n" + st.Notice.Render(fit(notice, m.width))
 	}
 	return line
 }
