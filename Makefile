@@ -24,6 +24,9 @@ lint: ## gofmt, go vet
 docs: ## man pages and shell completions into dist/docs
 	$(GO) run -tags gendocs . gen-docs dist/docs
 
+screenshots: ## regenerate screenshots/*.png from the real binary (tmux + freeze)
+	screenshots/make.sh
+
 release-check: ## validate .goreleaser.yaml
 	goreleaser check
 
