@@ -210,23 +210,7 @@ func (f *enterForm) render(st *Styles, w, h int) string {
 	} else {
 		body = append(body, lines...)
 	}
-	body = append(body, "", st.Section.Render(fit(" Equivalent command", inner)))
-	spec := f.spec()
-	for _, l := range wrap(spec.Equivalent(), inner-2) {
-		body = append(body, st.Link.Render(fit("  "+l, inner)))
-	}
-	errText := f.err
-	if errText == "" {
-		if err := spec.Validate(); err != nil {
-			errText = err.Error()
-		}
-	}
-	if errText != "" {
-		body = append(body, "")
-		for _, l := range wrap("! "+errText, inner-2) {
-			body = append(body, st.Error.Render(fit(" "+l, inner)))
-		}
-	}
+	body = appendSpecLines(st, body, f.spec(), f.err, inner)
 	body = compactBody(body, h)
 	return drawPanel(*st, "Enter (e)", body, w, len(body)+2, true)
 }

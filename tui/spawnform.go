@@ -290,12 +290,25 @@ func (f *spawnForm) render(st *Styles, w, h int) string {
 	body = append(body, lines[:nsops.NumTypes]...)
 	body = append(body, "", st.Section.Render(fit(" Options", inner)))
 	body = append(body, lines[nsops.NumTypes:]...)
+	body = appendSpecLines(st, body, f.spec(), f.err, inner)
+	body = compactBody(body, h)
+	return drawPanel(*st, "New namespaced shell (s)", body, w, len(body)+2, true)
+}
+
+// commandSpec is what both forms build: a spawn or an enter spec, each with
+// its util-linux equivalent and its own validation.
+type commandSpec interface {
+	Equivalent() string
+	Validate() error
+}
+
+// appendSpecLines adds a form's "Equivalent command" section and, below it,
+// the error that would stop it (errText, else the spec's own validation).
+func appendSpecLines(st *Styles, body []string, spec commandSpec, errText string, inner int) []string {
 	body = append(body, "", st.Section.Render(fit(" Equivalent command", inner)))
-	spec := f.spec()
 	for _, l := range wrap(spec.Equivalent(), inner-2) {
 		body = append(body, st.Link.Render(fit("  "+l, inner)))
 	}
-	errText := f.err
 	if errText == "" {
 		if err := spec.Validate(); err != nil {
 			errText = err.Error()
@@ -307,6 +320,5 @@ func (f *spawnForm) render(st *Styles, w, h int) string {
 			body = append(body, st.Error.Render(fit(" "+l, inner)))
 		}
 	}
-	body = compactBody(body, h)
-	return drawPanel(*st, "New namespaced shell (s)", body, w, len(body)+2, true)
+	return body
 }
