@@ -550,19 +550,8 @@ func TestEnterOnPTY(t *testing.T) {
 // cgroup namespace both already share.
 func TestEnterUnprivilegedOwnNamespaces(t *testing.T) {
 	testutil.RequireRoot(t)
-	dir := t.TempDir()
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "nstui")
-	b, err := os.ReadFile(nstuiBinary)
-	if err == nil {
-		err = os.WriteFile(bin, b, 0o755)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	nobody := []string{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"}
+	bin := nobodyBinary(t)
+	nobody := asNobody()
 	tg := startEnterTarget(t, "sleep", 2, append(nobody, "unshare", "--kill-child", "--user", "--map-root-user",
 		"--pid", "--fork", "--net", "--uts", "--ipc", "--mount", "--mount-proc", "sleep", "1000")...)
 	pid := strconv.Itoa(tg.pid)

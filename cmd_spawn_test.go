@@ -363,38 +363,13 @@ func spawnUptime(t *testing.T, text string) float64 {
 	return v
 }
 
-// spawnNobodyBinary copies nstui where uid 65534 can run it (t.TempDir's
-// parent is private to root).
-func spawnNobodyBinary(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "nstui-spawn-nobody-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(nstuiBinary)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "nstui")
-	if err := os.WriteFile(bin, b, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return bin
-}
-
-var spawnNobody = []string{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"}
-
 func TestSpawnUnprivilegedMapRootUser(t *testing.T) {
 	testutil.RequireRoot(t)
-	bin := spawnNobodyBinary(t)
+	bin := nobodyBinary(t)
 	script := `echo "uid=$(id -u)"; echo "map="$(cat /proc/self/uid_map); echo "host=$(hostname)"; echo "n=$(ls /proc | grep -c '^[0-9]')"`
 	for _, flags := range [][]string{{"-r"}, {"--map-root-user", "--user"}, {"-U"}} {
 		t.Run(strings.Join(flags, " "), func(t *testing.T) {
-			argv := append(append(append(slices.Clone(spawnNobody), bin, "spawn"), flags...),
+			argv := append(append(append(asNobody(), bin, "spawn"), flags...),
 				"-p", "-n", "-m", "-u", "-i", "-C", "-T", "--hostname", "nobox", "--", "sh", "-c", script)
 			out, errs, code := spawnRunCmd(t, exec.Command(argv[0], argv[1:]...))
 			if code != 0 {
@@ -410,7 +385,7 @@ func TestSpawnUnprivilegedMapRootUser(t *testing.T) {
 		})
 	}
 	t.Run("current user", func(t *testing.T) {
-		argv := append(slices.Clone(spawnNobody), bin, "spawn", "--map-current-user", "-p", "-n", "--", "sh", "-c",
+		argv := append(asNobody(), bin, "spawn", "--map-current-user", "-p", "-n", "--", "sh", "-c",
 			`echo "uid=$(id -u)"; grep CapEff /proc/self/status; echo "lo=$(ip -o link show lo)"`)
 		out, errs, code := spawnRunCmd(t, exec.Command(argv[0], argv[1:]...))
 		if code != 0 {
@@ -893,7 +868,7 @@ func TestSpawnCommandGetsOnlyStdioAndNoInternalEnv(t *testing.T) {
 
 func TestSpawnBadInput(t *testing.T) {
 	testutil.RequireRoot(t)
-	bin := spawnNobodyBinary(t)
+	bin := nobodyBinary(t)
 	file := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -914,8 +889,8 @@ func TestSpawnBadInput(t *testing.T) {
 		// Failures inside the new namespaces: the init says why and exits 125.
 		{[]string{nstuiBinary, "spawn", "-p", "--root", filepath.Dir(file), "--", "true"}, "/proc: no such directory (create it in --root, or add --no-mount-proc)"},
 		{[]string{nstuiBinary, "spawn", "-T", "--monotonic", "-999999999", "--", "true"}, "out of range (the clocks inside must stay positive)"},
-		{append(slices.Clone(spawnNobody), bin, "spawn", "--pid", "--net", "--", "true"), "creating namespaces needs root (CAP_SYS_ADMIN): run as root, or add --user (-U)"},
-		{append(slices.Clone(spawnNobody), bin, "spawn", "-U", "--setgroups", "allow", "--", "true"), "--setgroups allow cannot be used with a gid map as a normal user"},
+		{append(asNobody(), bin, "spawn", "--pid", "--net", "--", "true"), "creating namespaces needs root (CAP_SYS_ADMIN): run as root, or add --user (-U)"},
+		{append(asNobody(), bin, "spawn", "-U", "--setgroups", "allow", "--", "true"), "--setgroups allow cannot be used with a gid map as a normal user"},
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.argv[len(c.argv)-3:], " "), func(t *testing.T) {

@@ -502,27 +502,11 @@ func TestPanesE2EEnterAsUser(t *testing.T) {
 	if _, err := exec.LookPath("setpriv"); err != nil {
 		t.Skip("setpriv not installed")
 	}
-	// A copy of the binary nobody can run (the test's build dir is 0700).
-	dir, err := os.MkdirTemp("", "nstui-panes-user-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "nstui")
-	data, err := os.ReadFile(nstuiBinary)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(bin, data, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	asNobody := []string{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"}
+	bin := nobodyBinary(t)
+	nobody := asNobody()
 
 	// The rootless sandbox: a user namespace owning a network namespace.
-	cmd := exec.Command(asNobody[0], append(asNobody[1:], "unshare", "--user", "--map-root-user", "--net", "sleep", "300")...)
+	cmd := exec.Command(nobody[0], append(nobody[1:], "unshare", "--user", "--map-root-user", "--net", "sleep", "300")...)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start the rootless sandbox: %v", err)
 	}
@@ -547,7 +531,7 @@ func TestPanesE2EEnterAsUser(t *testing.T) {
 
 	tm := newPanesTmux(t, 120, 36, nil)
 	// Replace the root nstui by one running as nobody.
-	tm.run("respawn-pane", "-k", "-t", "t", strings.Join(asNobody, " ")+" env SHELL=/bin/sh ENV= HOME=/ TERM=xterm-256color "+bin)
+	tm.run("respawn-pane", "-k", "-t", "t", strings.Join(nobody, " ")+" env SHELL=/bin/sh ENV= HOME=/ TERM=xterm-256color "+bin)
 	tm.waitText("Namespaces", "COMMAND")
 	tm.keys("/")
 	tm.run("send-keys", "-t", "t", "-l", fmt.Sprintf("net %d", sleeper))
