@@ -333,21 +333,11 @@ func TestLsMembersTree(t *testing.T) {
 func TestLsTrees(t *testing.T) {
 	testutil.RequireRoot(t)
 	lsStartSleeper(t, "unshare", "--user", "--map-root-user", "--net", "sleep", "300")
-	out, _, code := runLsBin(t, "ls", "-J", "-T", "owner")
-	if code != 0 {
-		t.Fatalf("ls -J -T owner: exit %d", code)
-	}
 	type node struct {
 		NS       uint64  `json:"ns"`
 		Type     string  `json:"type"`
 		ONS      uint64  `json:"ons"`
 		Children []*node `json:"children"`
-	}
-	var doc struct {
-		Namespaces []*node `json:"namespaces"`
-	}
-	if err := json.Unmarshal([]byte(out), &doc); err != nil {
-		t.Fatal(err)
 	}
 	var walk func(n *node, parent *node) int
 	walk = func(n *node, parent *node) int {
@@ -360,12 +350,33 @@ func TestLsTrees(t *testing.T) {
 		}
 		return count
 	}
-	total := 0
-	for _, n := range doc.Namespaces {
-		total += walk(n, nil)
+	// The tree and the flat list come from two scans, and other test
+	// packages create and drop namespaces meanwhile: retry until two
+	// back-to-back scans agree (a tree that loses or invents namespaces
+	// never does).
+	var total, want int
+	for attempt := 0; attempt < 10; attempt++ {
+		out, _, code := runLsBin(t, "ls", "-J", "-T", "owner")
+		if code != 0 {
+			t.Fatalf("ls -J -T owner: exit %d", code)
+		}
+		var doc struct {
+			Namespaces []*node `json:"namespaces"`
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		total = 0
+		for _, n := range doc.Namespaces {
+			total += walk(n, nil)
+		}
+		flat, _, _ := runLsBin(t, "ls", "-n", "-o", "NS")
+		if want = len(strings.Fields(flat)); total == want {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
-	flat, _, _ := runLsBin(t, "ls", "-n", "-o", "NS")
-	if want := len(strings.Fields(flat)); total != want {
+	if total != want {
 		t.Errorf("owner tree has %d namespaces, flat list %d", total, want)
 	}
 	for _, rel := range []string{"parent", "process"} {
