@@ -99,7 +99,7 @@ func TestLsParityWithLsns(t *testing.T) {
 	if err != nil {
 		t.Fatalf("lsns not found (util-linux): %v", err)
 	}
-	pidCmd := lsStartSleeper(t, "unshare", "--pid", "--fork", "--uts", "sleep", "300")
+	pidCmd := lsStartSleeper(t, "unshare", "--kill-child", "--pid", "--fork", "--uts", "sleep", "300")
 	userCmd := lsStartSleeper(t, "unshare", "--user", "--map-root-user", "--net", "sleep", "300")
 	var mine []uint64
 	deadline := time.Now().Add(10 * time.Second)
@@ -271,7 +271,7 @@ func TestLsTableFiltersAndTask(t *testing.T) {
 
 func TestLsMembersTree(t *testing.T) {
 	testutil.RequireRoot(t)
-	cmd := lsStartSleeper(t, "unshare", "--pid", "--fork", "--mount-proc", "sh", "-c", "sleep 300 & sleep 301 & wait")
+	cmd := lsStartSleeper(t, "unshare", "--kill-child", "--pid", "--fork", "--mount-proc", "sh", "-c", "sleep 300 & sleep 301 & wait")
 	var shPID int
 	deadline := time.Now().Add(10 * time.Second)
 	for {
