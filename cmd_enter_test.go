@@ -42,7 +42,7 @@ func startEnterTargetCmd(t *testing.T, comm string, depth int, cmd *exec.Cmd) *e
 	}
 	tg := &enterTarget{cmd: cmd}
 	t.Cleanup(func() {
-		pids := descendants(cmd.Process.Pid)
+		pids := testutil.Descendants(cmd.Process.Pid)
 		cmd.Process.Kill()
 		for _, p := range pids {
 			syscall.Kill(p, syscall.SIGKILL)
@@ -51,7 +51,7 @@ func startEnterTargetCmd(t *testing.T, comm string, depth int, cmd *exec.Cmd) *e
 	})
 	// Polling here only waits for the setup to finish; nothing is timed.
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		for _, p := range append([]int{cmd.Process.Pid}, descendants(cmd.Process.Pid)...) {
+		for _, p := range append([]int{cmd.Process.Pid}, testutil.Descendants(cmd.Process.Pid)...) {
 			if procComm(p) == comm && len(nspid(p)) == depth {
 				tg.pid = p
 				return tg
@@ -60,19 +60,6 @@ func startEnterTargetCmd(t *testing.T, comm string, depth int, cmd *exec.Cmd) *e
 	}
 	t.Fatalf("%v: no %q process with %d pid levels appeared; stderr: %s", cmd.Args, comm, depth, stderr.String())
 	return nil
-}
-
-// descendants lists the children of pid, recursively, from /proc.
-func descendants(pid int) []int {
-	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
-	var out []int
-	for _, f := range strings.Fields(string(b)) {
-		if c, err := strconv.Atoi(f); err == nil {
-			out = append(out, c)
-			out = append(out, descendants(c)...)
-		}
-	}
-	return out
 }
 
 func procComm(pid int) string {
@@ -517,7 +504,7 @@ func TestEnterOnPTY(t *testing.T) {
 	// ctrl-c once the job runs (found by polling /proc; nothing is timed).
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		running := false
-		for _, p := range descendants(cmd.Process.Pid) {
+		for _, p := range testutil.Descendants(cmd.Process.Pid) {
 			running = running || procComm(p) == "sleep"
 		}
 		if running {

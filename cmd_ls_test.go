@@ -68,15 +68,7 @@ func parseLsJSON(t *testing.T, what string, b []byte) map[uint64]lsRow {
 
 func lsStartSleeper(t *testing.T, args ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(args[0], args[1:]...)
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %v: %v", args, err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	return cmd
+	return testutil.Start(t, exec.Command(args[0], args[1:]...))
 }
 
 func lsNSInode(t *testing.T, path string) uint64 {

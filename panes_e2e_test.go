@@ -117,44 +117,6 @@ func (tm *panesTmux) pid() int {
 	return n
 }
 
-// panesDescendants walks /proc for every descendant of root.
-func panesDescendants(root int) []int {
-	children := map[int][]int{}
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		s := string(b)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:])
-		if len(f) < 2 {
-			continue
-		}
-		ppid, _ := strconv.Atoi(f[1])
-		children[ppid] = append(children[ppid], pid)
-	}
-	var out []int
-	todo := []int{root}
-	for len(todo) > 0 {
-		p := todo[0]
-		todo = todo[1:]
-		for _, c := range children[p] {
-			out = append(out, c)
-			todo = append(todo, c)
-		}
-	}
-	return out
-}
-
 // panesAlive returns the pids that still exist (zombies count as gone:
 // they have ended and only wait for their reaper).
 func panesAlive(pids []int) []int {
@@ -195,17 +157,10 @@ func panesWaitGone(t *testing.T, pids []int) time.Duration {
 // pid of the sleep (in the new namespaces); it is killed at the end.
 func panesStartSandbox(t *testing.T) int {
 	t.Helper()
-	cmd := exec.Command("unshare", "--net", "--uts", "--fork", "--kill-child", "sleep", "300")
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start sandbox: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
+	cmd := testutil.Start(t, exec.Command("unshare", "--net", "--uts", "--fork", "--kill-child", "sleep", "300"))
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
-		if kids := panesDescendants(cmd.Process.Pid); len(kids) > 0 {
+		if kids := testutil.Descendants(cmd.Process.Pid); len(kids) > 0 {
 			if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", kids[0])); err == nil && strings.TrimSpace(string(b)) == "sleep" {
 				return kids[0]
 			}
@@ -285,7 +240,7 @@ func TestPanesE2EWorkshop(t *testing.T) {
 	}
 	// What the kernel says: nstui's child is our init, its child the shell,
 	// in a uts namespace whose hostname is e2ebox.
-	kids := panesDescendants(nstui)
+	kids := testutil.Descendants(nstui)
 	var shellPid int
 	for _, k := range kids {
 		if b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", k)); strings.TrimSpace(string(b)) == "sh" {
@@ -398,7 +353,7 @@ func TestPanesE2EWorkshop(t *testing.T) {
 	// Leave the pane, quit (it asks: shells are alive), nothing is left.
 	tm.keys("C-]")
 	tm.waitText("s spawn shell")
-	started := panesDescendants(nstui)
+	started := testutil.Descendants(nstui)
 	if len(started) < 3 {
 		t.Fatalf("expected at least init, shell and the entered shell under nstui, got %v", started)
 	}
@@ -425,7 +380,7 @@ func TestPanesE2ESignals(t *testing.T) {
 			// shell's hang-up alone would not end.
 			tm.typeLine("sleep 300 & echo started-$((6*7))")
 			tm.waitText("started-42")
-			started := panesDescendants(nstui)
+			started := testutil.Descendants(nstui)
 			if len(started) < 3 {
 				t.Fatalf("expected init, shell and sleep under nstui, got %v", started)
 			}
@@ -506,14 +461,7 @@ func TestPanesE2EEnterAsUser(t *testing.T) {
 	nobody := asNobody()
 
 	// The rootless sandbox: a user namespace owning a network namespace.
-	cmd := exec.Command(nobody[0], append(nobody[1:], "unshare", "--user", "--map-root-user", "--net", "sleep", "300")...)
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start the rootless sandbox: %v", err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
+	cmd := testutil.Start(t, exec.Command(nobody[0], append(nobody[1:], "unshare", "--user", "--map-root-user", "--net", "sleep", "300")...))
 	sleeper := cmd.Process.Pid // setpriv and unshare exec: the pid is the sleep's
 	want := ""
 	deadline := time.Now().Add(5 * time.Second)
@@ -557,7 +505,7 @@ func TestPanesE2EEnterAsUser(t *testing.T) {
 	tm.typeLine("echo uid=$(id -u) host=$(hostname) END-$((6*7))")
 	tm.waitText("uid=0 host=box1 END-42")
 	nstui := tm.pid()
-	started := panesDescendants(nstui)
+	started := testutil.Descendants(nstui)
 	tm.keys("C-]")
 	tm.waitText("s spawn shell")
 	tm.keys("q")

@@ -44,14 +44,7 @@ func needTool(t *testing.T, name string) string {
 // from ours (the unshare happened and the process runs in it).
 func startInNS(t *testing.T, typ NSType, args ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(args[0], args[1:]...)
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %v: %v", args, err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
+	cmd := testutil.Start(t, exec.Command(args[0], args[1:]...))
 	ours := kernelNSID(t, "/proc/self/ns/"+typ.String())
 	waitFor(t, fmt.Sprintf("%v in a new %s namespace", args, typ), func() bool {
 		var st unix.Stat_t

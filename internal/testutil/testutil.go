@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -46,4 +48,57 @@ func BuildNstui(dir string) (string, error) {
 		return "", fmt.Errorf("go build nstui: %w\n%s", err, b)
 	}
 	return out, nil
+}
+
+// Start starts cmd and, when the test ends, kills it (SIGKILL, by the pid we
+// started) and waits for it. Commands that fork (unshare --fork) should be
+// given --kill-child so their children die with them.
+func Start(t testing.TB, cmd *exec.Cmd) *exec.Cmd {
+	t.Helper()
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %v: %v", cmd.Args, err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	return cmd
+}
+
+// Descendants returns every live descendant of root, breadth first, by the
+// ppid in /proc/<pid>/stat. (A multithreaded parent such as a Go program
+// forks from any thread, so /proc/<pid>/task/<pid>/children would miss some.)
+func Descendants(root int) []int {
+	children := map[int][]int{}
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(s[i+1:])
+		if len(f) < 2 {
+			continue
+		}
+		ppid, _ := strconv.Atoi(f[1])
+		children[ppid] = append(children[ppid], pid)
+	}
+	var out []int
+	todo := []int{root}
+	for len(todo) > 0 {
+		p := todo[0]
+		todo = todo[1:]
+		out = append(out, children[p]...)
+		todo = append(todo, children[p]...)
+	}
+	return out
 }
