@@ -25,19 +25,24 @@ func BenchmarkTUIKeyToFrame(b *testing.B) {
 	for _, sz := range [][2]int{{120, 36}, {250, 70}} {
 		b.Run(sizeName(sz), func(b *testing.B) {
 			m := farmModel(b, sz[0], sz[1])
-			down, up := keyMsg("j"), keyMsg("k")
-			n := len(m.explorer.rows)
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := range b.N {
-				k := down
-				if (i/(n-1))%2 == 1 {
-					k = up
-				}
-				m.Update(k)
-				_ = m.View()
-			}
+			benchMoves(b, m, len(m.explorer.rows))
 		})
+	}
+}
+
+// benchMoves times b.N selection moves (down to the end of n lines, then
+// up again), each an Update on the key plus the View of the next frame.
+func benchMoves(b *testing.B, m *Model, n int) {
+	down, up := keyMsg("j"), keyMsg("k")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		k := down
+		if (i/(n-1))%2 == 1 {
+			k = up
+		}
+		m.Update(k)
+		_ = m.View()
 	}
 }
 
@@ -51,18 +56,7 @@ func BenchmarkTUIKeyToFrameDetails(b *testing.B) {
 	}
 	m.Update(keyMsg("enter"))
 	m.Update(keyMsg("enter"))
-	down, up := keyMsg("j"), keyMsg("k")
-	n := len(m.explorer.lines)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := range b.N {
-		k := down
-		if (i/(n-1))%2 == 1 {
-			k = up
-		}
-		m.Update(k)
-		_ = m.View()
-	}
+	benchMoves(b, m, len(m.explorer.lines))
 }
 
 // BenchmarkTUISnapshot is what the UI spends on one refresh of a farm:
