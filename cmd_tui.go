@@ -27,10 +27,13 @@ func runTUI(cmd *cobra.Command, _ []string) error {
 	defer shells.CloseAll() // every process a pane started, however the UI ended
 	m := tui.New(src, shells.options(prefix, tui.WithNoColor(os.Getenv("NO_COLOR") != ""),
 		tui.WithPrivileged(os.Geteuid() == 0))...)
-	// 60 frames a second: Bubble Tea wakes once a frame even when idle, and
-	// 120 cost about 1% of a core more at rest (bench/tui-idle-cpu.sh), for
-	// at most 8 ms less between a key typed into a pane and its echo.
-	p := tea.NewProgram(m, tea.WithContext(cmd.Context()), tea.WithFPS(60))
+	// 120 ticks a second, so a key typed into a pane shows its echo within
+	// one tick (8 ms) plus the shell's time. A frame is only built and
+	// parsed when the view changed, and a pane's output changes it at most
+	// 60 times a second (ptyshell paces change notices): a burst of output
+	// still costs 60 frames a second. Idle, the tick costs little
+	// (bench/tui-idle-cpu.sh).
+	p := tea.NewProgram(m, tea.WithContext(cmd.Context()), tea.WithFPS(120))
 	defer shells.handleSignals(p)()
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrInterrupted) {
 		return fmt.Errorf("run the terminal UI: %w", err)
