@@ -184,3 +184,44 @@ func clamp(v, lo, hi int) int {
 
 // truncateStyled cuts a styled string at w cells, keeping its escapes.
 func truncateStyled(s string, w int) string { return ansi.Truncate(s, w, "…") }
+
+// columnJoiner puts two blocks of lines side by side, top aligned, like
+// lipgloss.JoinHorizontal, for the split view's hot path: the left block
+// (the explorer) is padded to its width once and reused while it does not
+// change, and the right block (a pane, every line exactly its width
+// already) is never measured. A pane's output then costs a frame no width
+// computation outside the pane's changed rows.
+type columnJoiner struct {
+	left   string   // the left block last padded
+	w      int      // the width it was padded to
+	padded []string // its lines, each at least w cells
+}
+
+// columns returns left (padded to w cells) and right side by side.
+func (j *columnJoiner) columns(left string, w int, right string) string {
+	if left != j.left || w != j.w || j.padded == nil {
+		j.left, j.w = left, w
+		j.padded = strings.Split(left, "\n")
+		for i, l := range j.padded {
+			j.padded[i] = padRight(l, w)
+		}
+	}
+	rl := strings.Split(right, "\n")
+	n := max(len(j.padded), len(rl))
+	var b strings.Builder
+	b.Grow(len(left) + len(right) + n*w)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if i < len(j.padded) {
+			b.WriteString(j.padded[i])
+		} else {
+			b.WriteString(spaces(w))
+		}
+		if i < len(rl) {
+			b.WriteString(rl[i])
+		}
+	}
+	return b.String()
+}

@@ -53,6 +53,7 @@ func WithKeyMap(k KeyMap) Option { return func(m *Model) { m.keys = k } }
 // the explorer as its body. More components (panes, dialogs) plug in beside
 // the explorer.
 type Model struct {
+	join       columnJoiner // the split view's explorer | pane join
 	src        Source
 	keys       KeyMap
 	styles     Styles

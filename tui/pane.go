@@ -95,6 +95,12 @@ type pane struct {
 	pid        int
 
 	buf []string // reused row buffer
+
+	// fitted caches fitRow per screen row: fitSrc[i] is the row it was made
+	// from, at width fitW. The emulator hands back the same string for a
+	// row that did not change, so most rows of a frame cost a compare.
+	fitSrc, fitted []string
+	fitW           int
 }
 
 func newPane(id int, title string, s PaneSession, rows, cols int) *pane {
@@ -205,12 +211,22 @@ func (p *pane) lines(w, h int) []string {
 		}
 		return out
 	}
+	if p.fitW != w || len(p.fitSrc) != h {
+		p.fitW = w
+		p.fitSrc, p.fitted = make([]string, h), make([]string, h)
+		for i := range p.fitted {
+			p.fitted[i] = fitRow("", w)
+		}
+	}
 	for i := 0; i < h; i++ {
 		l := ""
 		if i < len(rows) {
 			l = rows[i]
 		}
-		out = append(out, fitRow(l, w))
+		if l != p.fitSrc[i] {
+			p.fitSrc[i], p.fitted[i] = l, fitRow(l, w)
+		}
+		out = append(out, p.fitted[i])
 	}
 	return out
 }

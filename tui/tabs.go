@@ -694,7 +694,7 @@ func (m *Model) bodyView() string {
 		r := ws.paneRect
 		switch {
 		case ws.split:
-			body = lipgloss.JoinHorizontal(lipgloss.Top, m.explorer.render(st), m.paneView(p, r, ws.paneFocus))
+			body = m.join.columns(m.explorer.render(st), r.x, m.paneView(p, r, ws.paneFocus))
 		case ws.paneFocus:
 			body = m.paneView(p, r, true)
 		default:
@@ -806,8 +806,8 @@ func (m *Model) paneView(p *pane, r rect, focused bool) string {
 	}
 	idx, _ := m.ws.find(p.id)
 	title := fmt.Sprintf("%d %s · pid %d", idx+1, p.title, p.pid)
-	lines := p.lines(r.w-2, r.h-2)
-	frame := drawPanel(*st, title, lines, r.w, r.h, focused)
+	// p.lines makes every row exactly r.w-2 cells wide: no padding pass.
+	frame := strings.Join(panelLines(st, title, p.lines(r.w-2, r.h-2), r.w, r.h, focused), "\n")
 	status := p.statusText()
 	if status == "" {
 		return frame
