@@ -1,0 +1,63 @@
+package vt
+
+import (
+	"strings"
+	"testing"
+)
+
+// feed returns a terminal of rows x cols after writing s, collecting
+// replies into *replies when not nil.
+func feed(t *testing.T, rows, cols int, s string) (*Terminal, *[]string) {
+	t.Helper()
+	var replies []string
+	term := New(rows, cols, 100, func(b []byte) { replies = append(replies, string(b)) })
+	if _, err := term.Write([]byte(s)); err != nil {
+		t.Fatal(err)
+	}
+	return term, &replies
+}
+
+func wantText(t *testing.T, term *Terminal, want string) {
+	t.Helper()
+	if got := term.Text(); got != want {
+		t.Fatalf("screen:\n%q\nwant:\n%q", got, want)
+	}
+}
+
+func wantCursor(t *testing.T, term *Terminal, row, col int) {
+	t.Helper()
+	if c := term.Cursor(); c.Row != row || c.Col != col {
+		t.Fatalf("cursor %d,%d, want %d,%d", c.Row, c.Col, row, col)
+	}
+}
+
+func TestVTPrintAndScroll(t *testing.T) {
+	term, _ := feed(t, 3, 10, "one\r\ntwo\r\nthree\r\nfour")
+	wantText(t, term, "two\nthree\nfour")
+	wantCursor(t, term, 2, 4)
+	if term.ScrollbackLen() != 1 || term.ScrollbackText(0) != "one" {
+		t.Fatalf("scrollback %d %q", term.ScrollbackLen(), term.ScrollbackText(0))
+	}
+}
+
+func TestVTAutowrapPending(t *testing.T) {
+	term, _ := feed(t, 3, 5, "abcde")
+	wantCursor(t, term, 0, 4)
+	wantText(t, term, "abcde\n\n")
+	term.Write([]byte("f"))
+	wantText(t, term, "abcde\nf\n")
+	term.Write([]byte("\x1b[?7l\x1b[3;1Hxyzuvwq"))
+	wantText(t, term, "abcde\nf\nxyzuq")
+}
+
+func TestVTSGRRender(t *testing.T) {
+	term, _ := feed(t, 2, 40, "a\x1b[1;31mb\x1b[22mc\x1b[0m d\x1b[38;2;1;2;3;48;5;200me\x1b[m   ")
+	rows := term.Rows(nil)
+	want := "a\x1b[1;31mb\x1b[22mc\x1b[m d\x1b[38;2;1;2;3;48;5;200me\x1b[m"
+	if rows[0] != want {
+		t.Fatalf("row %q want %q", rows[0], want)
+	}
+	if strings.TrimSpace(rows[1]) != "" {
+		t.Fatalf("row 1 %q", rows[1])
+	}
+}
