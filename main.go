@@ -7,18 +7,13 @@ package main
 import (
 	"os"
 
-	"github.com/nstui/nstui/nsops"
-
-	// The enter helper: a C constructor that joins namespaces before the Go
-	// runtime starts, when nsops.EnterSpec re-executes nstui (see its doc).
+	// The hidden re-exec entry points, C constructors that run before the
+	// Go runtime starts: the enter helper, which joins namespaces when
+	// nsops.EnterSpec re-executes nstui, and the reaping init of
+	// nsops.SpawnSpec (see their docs). Neither ever reaches main.
 	_ "github.com/nstui/nstui/nsops/nsenter"
 )
 
 func main() {
-	// Hidden re-exec entry points (the reaping init, the enter helper) are
-	// dispatched here, before the command line is parsed.
-	if nsops.IsInit() {
-		os.Exit(nsops.RunInit())
-	}
 	os.Exit(run(os.Args[1:]))
 }

@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
-# nstui spawn vs util-linux unshare, side by side in one run: N runs of each,
-# interleaved so both see the same machine load, repeated R rounds. Prints
-# the total wall time of each side and the ratio nstui/unshare per round.
-# Needs root. Usage: bench/spawn-vs-unshare.sh [N=200] [R=3] [path/to/nstui]
+# nstui spawn vs util-linux unshare, side by side in one run: R rounds of N
+# runs of each, interleaved run by run (nstui, unshare, nstui, ...) so both
+# see the same machine load. Each run is timed on its own (bash's
+# EPOCHREALTIME: no fork for the clock); a round prints the median wall time
+# of each side and the ratio of the medians, the end the median and range
+# of the rounds' ratios. Needs root.
+# Usage: bench/spawn-vs-unshare.sh [N=100] [R=5] [path/to/nstui]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N=${1:-200}
-R=${2:-3}
+N=${1:-100}
+R=${2:-5}
 NSTUI=${3:-}
+[ "$(id -u)" = 0 ] || { echo "run as root (namespaces need CAP_SYS_ADMIN)" >&2; exit 1; }
 if [ -z "$NSTUI" ]; then
   NSTUI=$(mktemp -d)/nstui
   trap 'rm -rf "$(dirname "$NSTUI")"' EXIT
   CGO_ENABLED=1 go build -o "$NSTUI" .
 fi
-[ "$(id -u)" = 0 ] || { echo "run as root (namespaces need CAP_SYS_ADMIN)" >&2; exit 1; }
 
 ours=("$NSTUI" spawn --pid --net --mount --uts --ipc --cgroup -- true)
 theirs=(unshare --pid --net --mount --uts --ipc --cgroup --fork --mount-proc true)
@@ -21,14 +24,22 @@ echo "nstui:   ${ours[*]}"
 echo "unshare: ${theirs[*]}"
 "${ours[@]}" && "${theirs[@]}" # both must work before timing
 
-now() { date +%s%N; }
+ratios=()
 for round in $(seq "$R"); do
-  a=0 b=0
+  a=() b=()
   for _ in $(seq "$N"); do
-    t0=$(now); "${ours[@]}"; t1=$(now); "${theirs[@]}"; t2=$(now)
-    a=$((a + t1 - t0)); b=$((b + t2 - t1))
+    t0=${EPOCHREALTIME/[.,]/}; "${ours[@]}"
+    t1=${EPOCHREALTIME/[.,]/}; "${theirs[@]}"
+    t2=${EPOCHREALTIME/[.,]/}
+    a+=($((t1 - t0))) b+=($((t2 - t1)))
   done
-  awk -v a="$a" -v b="$b" -v n="$N" -v r="$round" 'BEGIN {
-    printf "round %d: %d runs each: nstui %.2f ms/run, unshare %.2f ms/run, ratio %.2fx\n",
-      r, n, a / n / 1e6, b / n / 1e6, a / b }'
+  line=$(printf '%s\n' "${a[@]}" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+  other=$(printf '%s\n' "${b[@]}" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}')
+  r=$(awk -v a="$line" -v b="$other" 'BEGIN {printf "%.2f", a / b}')
+  ratios+=("$r")
+  awk -v a="$line" -v b="$other" -v n="$N" -v r="$round" -v q="$r" 'BEGIN {
+    printf "round %d: %d runs each, median: nstui %.2f ms, unshare %.2f ms, ratio %sx\n",
+      r, n, a / 1000, b / 1000, q }'
 done
+printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR]=$1} END {
+  printf "nstui/unshare over %d rounds: median %.2fx, range %.2fx-%.2fx\n", NR, v[int((NR+1)/2)], v[1], v[NR] }'

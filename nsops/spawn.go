@@ -1,7 +1,7 @@
 package nsops
 
 import (
-	"encoding/json"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -275,31 +275,64 @@ func isDir(path string) error {
 	return nil
 }
 
-// initEnv carries the init's configuration (JSON) to the re-executed binary.
-// Every variable starting with internalEnvPrefix is nstui's own: the init
-// removes them all from the command's environment.
-const (
-	initEnv           = "_NSTUI_INIT"
-	internalEnvPrefix = "_NSTUI_"
-)
+// InitEnv is the environment variable that carries the init's
+// configuration. The init is a C constructor in package nsops/nsenter
+// (init.c), which runs before the Go runtime starts in a copy of nstui
+// re-executed as "nstui init -- COMMAND..." with this variable set.
+const InitEnv = "_NSTUI_INIT"
 
-// initConfig is what the init needs to know, sent as JSON in initEnv.
+// internalEnvPrefix starts every variable that is nstui's own: the init
+// removes them all from the command's environment.
+const internalEnvPrefix = "_NSTUI_"
+
+// initConfig is what the init needs to know.
 type initConfig struct {
-	Argv        []string `json:"argv"`
-	Hostname    string   `json:"hostname,omitempty"`
-	Mnt         bool     `json:"mnt,omitempty"`
-	Pid         bool     `json:"pid,omitempty"`
-	Propagation string   `json:"propagation,omitempty"`
-	MountProc   bool     `json:"mount_proc,omitempty"`
-	LoUp        bool     `json:"lo_up,omitempty"`
-	Time        bool     `json:"time,omitempty"`
-	Monotonic   int64    `json:"monotonic,omitempty"`
-	Boottime    int64    `json:"boottime,omitempty"`
-	Root        string   `json:"root,omitempty"`
-	Wd          string   `json:"wd,omitempty"`
-	Foreground  bool     `json:"foreground,omitempty"`
-	JobControl  bool     `json:"job_control,omitempty"`
-	GraceMS     int64    `json:"grace_ms,omitempty"`
+	Argv        []string
+	Hostname    string
+	Mnt         bool
+	Propagation string
+	MountProc   bool
+	LoUp        bool
+	Time        bool
+	Monotonic   int64
+	Boottime    int64
+	Root        string
+	Wd          string
+	Foreground  bool
+	JobControl  bool
+	GraceMS     int64
+}
+
+// encode renders the configuration as init.c parses it: space-separated
+// key=value words, strings in hex (they may hold spaces or anything else).
+func (c initConfig) encode() string {
+	var w []string
+	flag := func(k string, on bool) {
+		if on {
+			w = append(w, k+"=1")
+		}
+	}
+	str := func(k, v string) {
+		if v != "" {
+			w = append(w, k+"="+hex.EncodeToString([]byte(v)))
+		}
+	}
+	flag("mnt", c.Mnt)
+	if c.Propagation != "" {
+		w = append(w, "prop="+c.Propagation)
+	}
+	flag("proc", c.MountProc)
+	flag("lo", c.LoUp)
+	if c.Time {
+		w = append(w, "time=1", "mono="+strconv.FormatInt(c.Monotonic, 10), "boot="+strconv.FormatInt(c.Boottime, 10))
+	}
+	str("host", c.Hostname)
+	str("root", c.Root)
+	str("wd", c.Wd)
+	flag("fg", c.Foreground)
+	flag("jc", c.JobControl)
+	w = append(w, "grace="+strconv.FormatInt(c.GraceMS, 10))
+	return strings.Join(w, " ")
 }
 
 func (s SpawnSpec) initConfig() (initConfig, error) {
@@ -310,7 +343,6 @@ func (s SpawnSpec) initConfig() (initConfig, error) {
 		Argv:        s.shellCommand(),
 		Hostname:    s.Hostname,
 		Mnt:         s.wants(MntNS),
-		Pid:         s.Has(PIDNS),
 		Propagation: s.Propagation,
 		MountProc:   s.MountProc(),
 		LoUp:        s.LoUp(),
@@ -445,10 +477,6 @@ const (
 )
 
 func (s SpawnSpec) command(cfg initConfig) (*exec.Cmd, error) {
-	blob, err := json.Marshal(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("encode init config: %w", err)
-	}
 	exe := s.Exe
 	if exe == "" {
 		exe = "/proc/self/exe"
@@ -457,7 +485,7 @@ func (s SpawnSpec) command(cfg initConfig) (*exec.Cmd, error) {
 	if env == nil {
 		env = os.Environ()
 	}
-	env = append(withoutInternalEnv(env), initEnv+"="+string(blob))
+	env = append(withoutInternalEnv(env), InitEnv+"="+cfg.encode())
 
 	var flags uintptr
 	for _, t := range s.EffectiveTypes() {

@@ -9,12 +9,12 @@ import (
 	"github.com/nstui/nstui/nsops"
 )
 
-// Without cgo there is no constructor, and Go cannot join user, mount or time
-// namespaces itself; an enter helper built this way says so instead of
-// running nstui with the helper's arguments.
+// Without cgo there are no constructors, and Go cannot join user, mount or
+// time namespaces itself; an enter helper or an init built this way says so
+// instead of running nstui with the helper's arguments.
 func init() {
-	if os.Getenv(nsops.EnterEnv) != "" {
-		fmt.Fprintln(os.Stderr, "nstui: enter: this nstui was built without cgo; rebuild it with CGO_ENABLED=1")
+	if os.Getenv(nsops.EnterEnv) != "" || os.Getenv(nsops.InitEnv) != "" {
+		fmt.Fprintln(os.Stderr, "nstui: enter/spawn: this nstui was built without cgo; rebuild it with CGO_ENABLED=1")
 		os.Exit(nsops.EnterExitSetup)
 	}
 }

@@ -1,0 +1,676 @@
+// nstui's reaping init (`nstui spawn`), run before the Go runtime starts.
+//
+// Why C: the init is PID 1 of a new pid namespace (or a child subreaper)
+// and lives for as long as the sandbox, doing almost nothing: set the
+// sandbox up, fork the command, then forward signals and reap. Started as a
+// Go program it paid a whole Go runtime start on every spawn (the larger
+// part of `nstui spawn -- true`), had runtime threads and signals of its own
+// (SIGURG, SIGPROF) to keep apart from the command's, and needed care for
+// the Go traps listed in DESIGN.md §3 (one owner for every wait4, Pdeathsig
+// per thread, signal.Notify before the first child). A single-threaded C
+// process with every signal blocked and read from a signalfd has none of
+// them: its one loop owns all waiting and sees each signal exactly once.
+//
+// Protocol (written by nsops/spawn.go, which holds the details): the parent
+// clones nstui with the new namespaces and, when it makes a user namespace,
+// writes the id maps; it passes
+//   - argv: "nstui" "init" "--" COMMAND [ARGS...]
+//   - _NSTUI_INIT: space-separated key=value words, strings in hex:
+//     mnt=1 prop=private|shared|slave|unchanged proc=1 lo=1 time=1 mono=SECS
+//     boot=SECS host=HEX root=HEX wd=HEX fg=1 jc=1 grace=MS
+//   - fd 3: a pidfd of the parent nstui (the sandbox dies with it);
+//     fd 4 (with jc=1): the init's end of the job-control link (a
+//     SOCK_SEQPACKET pair: 'S'+signal up when the command stops, 'F' or 'B'
+//     down to continue it in the foreground or background).
+// Without both marks this constructor returns at once and nstui starts
+// normally. With them, the Go runtime never starts: the constructor ends in
+// _exit with the command's status (128+N for signal N), 127/126 when the
+// command is missing / not executable, 125 when the sandbox could not be
+// set up (after one line on stderr saying why).
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <net/if.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+#define INIT_ENV "_NSTUI_INIT"       /* nsops.initEnv */
+#define INTERNAL_PREFIX "_NSTUI_"    /* nsops.internalEnvPrefix: never reaches the command */
+#define PARENT_FD 3                  /* nsops.parentFD */
+#define JOB_FD 4                     /* nsops.jobFD */
+#define EXIT_SETUP 125
+#define EXIT_NOT_EXECUTABLE 126
+#define EXIT_NOT_FOUND 127
+#define REAP_TICK_MS 1000 /* belt and braces: signalfd keeps a pending SIGCHLD, so no reap is lost */
+#define PARENT_GONE_DRAIN_MS 1000
+#define KILL_DRAIN_MS 5000
+
+/* Job-control messages (nsops.jobStopped, jobContinueForeground, jobContinueBackground). */
+#define JOB_STOPPED 'S'
+#define JOB_CONT_FG 'F'
+#define JOB_CONT_BG 'B'
+
+struct init_config {
+	int mnt;            /* a new mount namespace: apply prop to / */
+	const char *prop;   /* private, shared, slave or unchanged */
+	int mount_proc, lo, time_ns, fg, jc;
+	long long mono, boot;
+	char *host, *root, *wd;
+	long grace_ms;
+};
+
+/* The init's state once the command runs: everything the loop needs. */
+struct init_state {
+	struct init_config cfg;
+	int pidns;    /* PID 1 of a new pid namespace (else a subreaper) */
+	int sigfd;    /* signalfd for every signal */
+	int parentfd; /* pidfd of the parent nstui, or -1 */
+	int jobfd;    /* job-control link, or -1 once closed / without one */
+	int procfd;   /* the /proc we started with (subreaper teardown), or -1 */
+	int fg;       /* the command was given the terminal */
+	pid_t cmd;
+};
+
+static void __attribute__((noreturn, format(printf, 2, 3))) die(int code, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n = snprintf(line, sizeof(line), "nstui: ");
+
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	n = (int)strlen(line);
+	if (n < (int)sizeof(line) - 1)
+		line[n++] = '\n';
+	if (write(STDERR_FILENO, line, (size_t)n) < 0) {
+		/* nothing left to tell */
+	}
+	_exit(code);
+}
+
+/* err_text is "ENOENT (no such file or directory)", errno's name and text. */
+static const char *err_text(char *buf, size_t len, int err)
+{
+	const char *name = strerrorname_np(err);
+
+	snprintf(buf, len, "%s (%s)", name ? name : "error", strerror(err));
+	return buf;
+}
+
+/* unhex decodes a hex string in place; -1 on a bad digit. */
+static int unhex(char *s)
+{
+	size_t n = strlen(s);
+	char *out = s;
+
+	if (n % 2)
+		return -1;
+	for (size_t i = 0; i < n; i += 2) {
+		char pair[3] = { s[i], s[i + 1], '\0' };
+		char *end;
+		long v;
+
+		if (!isxdigit((unsigned char)pair[0]) || !isxdigit((unsigned char)pair[1]))
+			return -1;
+		v = strtol(pair, &end, 16);
+		*out++ = (char)v;
+	}
+	*out = '\0';
+	return (int)strlen(s) == (int)(out - s) ? 0 : -1; /* no NUL inside */
+}
+
+static int parse_config(const char *env, struct init_config *c)
+{
+	char *buf = strdup(env), *save = NULL, *tok;
+
+	*c = (struct init_config){ .prop = "unchanged", .grace_ms = 1000 };
+	if (!buf)
+		return -1;
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *val = strchr(tok, '=');
+
+		if (!val)
+			return -1;
+		*val++ = '\0';
+		if (!strcmp(tok, "mnt"))
+			c->mnt = atoi(val);
+		else if (!strcmp(tok, "prop"))
+			c->prop = val;
+		else if (!strcmp(tok, "proc"))
+			c->mount_proc = atoi(val);
+		else if (!strcmp(tok, "lo"))
+			c->lo = atoi(val);
+		else if (!strcmp(tok, "time"))
+			c->time_ns = atoi(val);
+		else if (!strcmp(tok, "mono"))
+			c->mono = atoll(val);
+		else if (!strcmp(tok, "boot"))
+			c->boot = atoll(val);
+		else if (!strcmp(tok, "fg"))
+			c->fg = atoi(val);
+		else if (!strcmp(tok, "jc"))
+			c->jc = atoi(val);
+		else if (!strcmp(tok, "grace"))
+			c->grace_ms = atol(val);
+		else if (!strcmp(tok, "host") && unhex(val) == 0)
+			c->host = val;
+		else if (!strcmp(tok, "root") && unhex(val) == 0)
+			c->root = val;
+		else if (!strcmp(tok, "wd") && unhex(val) == 0)
+			c->wd = val;
+		else
+			return -1;
+	}
+	return 0;
+}
+
+/* is_pidfd: fd 3 is only trusted when it is what nsops passes. */
+static int is_pidfd(int fd)
+{
+	char path[64], link[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return 0;
+	link[n] = '\0';
+	return strcmp(link, "anon_inode:[pidfd]") == 0;
+}
+
+static void set_link_up(const char *name)
+{
+	char e[128];
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		die(EXIT_SETUP, "bring %s up: socket: %s", name, err_text(e, sizeof(e), errno));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) != 0)
+		die(EXIT_SETUP, "bring %s up: ioctl(SIOCGIFFLAGS): %s", name, err_text(e, sizeof(e), errno));
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) != 0)
+		die(EXIT_SETUP, "bring %s up: ioctl(SIOCSIFFLAGS): %s", name, err_text(e, sizeof(e), errno));
+	close(fd);
+}
+
+static void set_time_offsets(const struct init_config *c)
+{
+	char e[128], offsets[96];
+	int fd, n;
+
+	/* A time namespace applies to children only: unshare, write the
+	 * offsets, then fork the command. Before chroot: this needs our /proc. */
+	if (unshare(CLONE_NEWTIME) != 0)
+		die(EXIT_SETUP, "new time namespace: unshare(CLONE_NEWTIME): %s", err_text(e, sizeof(e), errno));
+	n = snprintf(offsets, sizeof(offsets), "monotonic %lld 0\nboottime %lld 0\n", c->mono, c->boot);
+	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		die(EXIT_SETUP, "set time offsets: open /proc/self/timens_offsets: %s", err_text(e, sizeof(e), errno));
+	if (write(fd, offsets, (size_t)n) != n) {
+		if (errno == ERANGE)
+			die(EXIT_SETUP, "--monotonic %lld / --boottime %lld: out of range (the clocks inside must stay positive): %s",
+			    c->mono, c->boot, err_text(e, sizeof(e), errno));
+		die(EXIT_SETUP, "set time offsets: write /proc/self/timens_offsets: %s", err_text(e, sizeof(e), errno));
+	}
+	close(fd);
+}
+
+static void mount_proc(void)
+{
+	char e[128];
+	struct stat st;
+
+	if (stat("/proc", &st) != 0)
+		die(EXIT_SETUP, "mount a fresh /proc: /proc: %s (create it in --root, or add --no-mount-proc)",
+		    errno == ENOENT ? "no such directory" : err_text(e, sizeof(e), errno));
+	if (!S_ISDIR(st.st_mode))
+		die(EXIT_SETUP, "mount a fresh /proc: /proc: not a directory (create it in --root, or add --no-mount-proc)");
+	/* Our copy of the /proc mount must not propagate the new proc back
+	 * to the host whatever --propagation says (EINVAL: not a mount point). */
+	if (mount("none", "/proc", NULL, MS_PRIVATE | MS_REC, NULL) != 0 && errno != EINVAL)
+		die(EXIT_SETUP, "make /proc private: mount: %s", err_text(e, sizeof(e), errno));
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
+		die(EXIT_SETUP, "mount a fresh /proc: mount: %s", err_text(e, sizeof(e), errno));
+}
+
+/* drop_caps: capabilities the init needed as a non-root uid inside (ambient,
+ * see nsops.SpawnSpec.command) must not reach the command. */
+static void drop_caps(void)
+{
+	char e[128];
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
+		die(EXIT_SETUP, "prctl(PR_CAP_AMBIENT_CLEAR_ALL): %s", err_text(e, sizeof(e), errno));
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		die(EXIT_SETUP, "capget: %s", err_text(e, sizeof(e), errno));
+	if (data[0].inheritable || data[1].inheritable) {
+		data[0].inheritable = data[1].inheritable = 0;
+		if (syscall(SYS_capset, &hdr, data) != 0)
+			die(EXIT_SETUP, "capset: %s", err_text(e, sizeof(e), errno));
+	}
+}
+
+/* setup does, in the new namespaces, what unshare's options ask for. */
+static void setup(const struct init_config *c)
+{
+	char e[128];
+	unsigned long prop = 0;
+
+	if (!strcmp(c->prop, "private"))
+		prop = MS_PRIVATE;
+	else if (!strcmp(c->prop, "shared"))
+		prop = MS_SHARED;
+	else if (!strcmp(c->prop, "slave"))
+		prop = MS_SLAVE;
+	if (c->mnt && prop && mount("none", "/", NULL, prop | MS_REC, NULL) != 0)
+		die(EXIT_SETUP, "make / %s: mount: %s", c->prop, err_text(e, sizeof(e), errno));
+	if (c->host && sethostname(c->host, strlen(c->host)) != 0)
+		die(EXIT_SETUP, "set hostname: sethostname: %s", err_text(e, sizeof(e), errno));
+	if (c->lo)
+		set_link_up("lo");
+	if (c->time_ns)
+		set_time_offsets(c);
+	if (c->root && (chroot(c->root) != 0 || chdir("/") != 0))
+		die(EXIT_SETUP, "--root %s: chroot: %s", c->root, err_text(e, sizeof(e), errno));
+	if (c->wd && chdir(c->wd) != 0)
+		die(EXIT_SETUP, "--wd %s: chdir: %s", c->wd, err_text(e, sizeof(e), errno));
+	if (c->mount_proc)
+		mount_proc();
+	drop_caps();
+}
+
+/* command_env is our environment without nstui's internal variables. */
+static char **command_env(char **envp)
+{
+	size_t n = 0, k = 0;
+	char **out;
+
+	while (envp && envp[n])
+		n++;
+	out = calloc(n + 1, sizeof(*out));
+	if (!out)
+		die(EXIT_SETUP, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(envp[i], INTERNAL_PREFIX, strlen(INTERNAL_PREFIX)) != 0)
+			out[k++] = envp[i];
+	return out;
+}
+
+/* exec_failed runs in the child when execvpe failed: one line saying why,
+ * and the shell's status for it (127 missing, 126 not executable). */
+static void __attribute__((noreturn)) exec_failed(const char *name, int err)
+{
+	char e[128];
+	struct stat st;
+
+	if (err == ENOENT || err == ENOTDIR)
+		die(EXIT_NOT_FOUND, "%s: command not found", name);
+	if (strchr(name, '/') && stat(name, &st) == 0 && S_ISDIR(st.st_mode))
+		die(EXIT_NOT_EXECUTABLE, "%s: cannot execute: is a directory", name);
+	if (err == EACCES)
+		die(EXIT_NOT_EXECUTABLE, "%s: permission denied (not executable)", name);
+	die(EXIT_NOT_EXECUTABLE, "%s: cannot execute: %s", name, err_text(e, sizeof(e), err));
+}
+
+/* start_command forks the command in its own process group, given the
+ * terminal when it should have it, with every signal unblocked and at its
+ * default, fds 0-2 only (everything else is close-on-exec) and a clean
+ * environment. */
+static pid_t start_command(char **argv, char **env, int fg)
+{
+	char e[128];
+	sigset_t none;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die(EXIT_SETUP, "fork: %s", err_text(e, sizeof(e), errno));
+	if (pid > 0)
+		return pid;
+	setpgid(0, 0);
+	/* Every signal is still blocked here, SIGTTOU included, so a
+	 * background group may take the terminal. */
+	if (fg)
+		tcsetpgrp(STDIN_FILENO, getpid());
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execvpe(argv[0], argv, env);
+	exec_failed(argv[0], errno);
+}
+
+/* foreground reports whether the command should get the terminal on fd 0. */
+static int foreground(const struct init_config *c)
+{
+	pid_t pgrp = tcgetpgrp(STDIN_FILENO);
+
+	if (pgrp < 0)
+		return 0; /* not a terminal, or not our controlling one */
+	return c->fg || pgrp == getpgrp();
+}
+
+/* descendants lists the pids below root from a /proc directory fd (it works
+ * after chroot). *n is the count; the caller frees the array. */
+static pid_t *descendants(int procfd, pid_t root, size_t *n)
+{
+	struct pp { pid_t pid, ppid; } *all = NULL;
+	size_t nall = 0, cap = 0, head = 0;
+	pid_t *out = NULL;
+	struct dirent *d;
+	int dfd = openat(procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = dfd >= 0 ? fdopendir(dfd) : NULL;
+
+	*n = 0;
+	if (!dir) {
+		if (dfd >= 0)
+			close(dfd);
+		return NULL;
+	}
+	while ((d = readdir(dir))) {
+		char path[sizeof(d->d_name) + 8], buf[512], *p;
+		int fd;
+		ssize_t len;
+		pid_t ppid;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "%s/stat", d->d_name);
+		fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		len = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (len <= 0)
+			continue;
+		buf[len] = '\0';
+		/* pid (comm) state ppid ...: comm may hold anything but ends at the last ')'. */
+		p = strrchr(buf, ')');
+		if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+			continue;
+		if (nall == cap) {
+			cap = cap ? 2 * cap : 256;
+			all = realloc(all, cap * sizeof(*all));
+			if (!all)
+				break;
+		}
+		all[nall++] = (struct pp){ atoi(d->d_name), ppid };
+	}
+	closedir(dir);
+	out = all ? malloc((nall + 1) * sizeof(*out)) : NULL;
+	if (!out) {
+		free(all);
+		return NULL;
+	}
+	/* Breadth first from root: out[head..*n] is the queue. */
+	out[0] = root;
+	*n = 1;
+	for (head = 0; head < *n; head++)
+		for (size_t i = 0; i < nall; i++)
+			if (all[i].ppid == out[head] && all[i].pid != root && *n < nall + 1)
+				out[(*n)++] = all[i].pid;
+	free(all);
+	memmove(out, out + 1, (*n - 1) * sizeof(*out));
+	(*n)--;
+	return out;
+}
+
+/* kill_all signals every process of the sandbox but the init: kill(-1) in
+ * our own pid namespace, else every descendant found in /proc. */
+static void kill_all(const struct init_state *s, int sig)
+{
+	size_t n;
+	pid_t *pids;
+
+	if (s->pidns) {
+		kill(-1, sig);
+		return;
+	}
+	pids = descendants(s->procfd, getpid(), &n);
+	for (size_t i = 0; i < n; i++)
+		kill(pids[i], sig);
+	free(pids);
+}
+
+/* stopped handles the command stopping: with a job-control link, the caller
+ * is told (it stops itself, so its shell takes the terminal back); without
+ * one, nobody above could resume a ctrl-z, so the init does at once. */
+static void stopped(struct init_state *s, int sig)
+{
+	if (s->jobfd >= 0) {
+		unsigned char msg[2] = { JOB_STOPPED, (unsigned char)sig };
+
+		if (write(s->jobfd, msg, sizeof(msg)) != (ssize_t)sizeof(msg)) {
+			/* the caller is gone: its pidfd ends us */
+		}
+	} else if (sig == SIGTSTP) {
+		kill(s->cmd, SIGCONT);
+	}
+}
+
+/* reap collects every exited child; it returns 1 once the command was among
+ * them, with its status in the shell's convention in *code. */
+static int reap(struct init_state *s, int *code)
+{
+	int done = 0, status;
+	pid_t pid;
+
+	for (;;) {
+		pid = waitpid(-1, &status, WNOHANG | WUNTRACED);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid <= 0)
+			return done;
+		if (pid != s->cmd)
+			continue;
+		if (WIFSTOPPED(status)) {
+			stopped(s, WSTOPSIG(status));
+		} else if (WIFEXITED(status)) {
+			done = 1;
+			*code = WEXITSTATUS(status);
+		} else if (WIFSIGNALED(status)) {
+			done = 1;
+			*code = 128 + WTERMSIG(status);
+		}
+	}
+}
+
+/* children reaps what it can and reports whether any child is left. */
+static int children(struct init_state *s)
+{
+	int ignored;
+
+	reap(s, &ignored);
+	return !(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* drain_signals reads every pending signal; with forward set, each one but
+ * SIGCHLD goes on to the command. */
+static void drain_signals(struct init_state *s, int forward)
+{
+	struct signalfd_siginfo si[16];
+	ssize_t n;
+
+	while ((n = read(s->sigfd, si, sizeof(si))) > 0)
+		for (size_t i = 0; i < (size_t)n / sizeof(si[0]); i++)
+			if (forward && si[i].ssi_signo != SIGCHLD)
+				kill(s->cmd, (int)si[i].ssi_signo);
+}
+
+/* drain reaps until no child is left (1) or ms pass (0). It SIGKILLs
+ * everything if the parent dies meanwhile. */
+static int drain(struct init_state *s, long ms)
+{
+	long long deadline = now_ms() + ms;
+
+	for (;;) {
+		struct pollfd p[2] = { { s->sigfd, POLLIN, 0 }, { s->parentfd, POLLIN, 0 } };
+		long long left;
+
+		/* Signals first, then reap: a child that ends after the
+		 * reap leaves a SIGCHLD pending, which wakes the poll. */
+		drain_signals(s, 0);
+		if (!children(s))
+			return 1;
+		left = deadline - now_ms();
+		if (left <= 0)
+			return 0;
+		if (poll(p, 2, (int)left) > 0 && p[1].revents) {
+			kill_all(s, SIGKILL);
+			s->parentfd = -1; /* poll ignores it from now on */
+		}
+	}
+}
+
+/* teardown, when the command exited: SIGTERM to everything left, up to the
+ * grace period for it to go, then SIGKILL. Nothing left: no wait at all. */
+static void __attribute__((noreturn)) teardown(struct init_state *s, int code)
+{
+	if (children(s)) {
+		kill_all(s, SIGTERM);
+		if (!drain(s, s->cfg.grace_ms)) {
+			kill_all(s, SIGKILL);
+			drain(s, KILL_DRAIN_MS);
+		}
+	}
+	_exit(code);
+}
+
+/* job_message handles one message of the job-control link: continue the
+ * command, first making its process group the terminal's foreground again
+ * on fg (the init is not in the foreground itself, but SIGTTOU is blocked,
+ * so the kernel lets it). */
+static void job_message(struct init_state *s)
+{
+	unsigned char m;
+	ssize_t n = read(s->jobfd, &m, 1);
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n <= 0) {
+		close(s->jobfd);
+		s->jobfd = -1; /* the caller is gone: stops are undone here from now on */
+		return;
+	}
+	if (m == JOB_CONT_FG && s->fg)
+		tcsetpgrp(STDIN_FILENO, s->cmd);
+	if (m == JOB_CONT_FG || m == JOB_CONT_BG)
+		kill(s->cmd, SIGCONT);
+}
+
+/* run forwards signals and reaps until the command exits, then tears the
+ * sandbox down and exits with the command's status. */
+static void __attribute__((noreturn)) run(struct init_state *s)
+{
+	int code = 0;
+
+	for (;;) {
+		struct pollfd p[3] = {
+			{ s->sigfd, POLLIN, 0 }, { s->parentfd, POLLIN, 0 }, { s->jobfd, POLLIN, 0 },
+		};
+
+		if (poll(p, 3, REAP_TICK_MS) < 0 && errno != EINTR)
+			die(EXIT_SETUP, "init: poll: %s", strerror(errno));
+		if (p[1].revents) {
+			kill_all(s, SIGKILL);
+			s->parentfd = -1;
+			drain(s, PARENT_GONE_DRAIN_MS);
+			_exit(128 + SIGKILL);
+		}
+		if (p[2].revents)
+			job_message(s);
+		drain_signals(s, 1);
+		if (reap(s, &code))
+			teardown(s, code);
+	}
+}
+
+__attribute__((constructor)) static void nstui_init(int argc, char **argv, char **envp)
+{
+	const char *env = getenv(INIT_ENV);
+	struct init_state s = { .parentfd = -1, .jobfd = -1, .procfd = -1 };
+	char e[128];
+	sigset_t all;
+
+	if (!env || argc < 4 || !argv || strcmp(argv[1], "init") != 0 || strcmp(argv[2], "--") != 0)
+		return; /* a normal nstui start */
+
+	/* Every signal blocked and read from a signalfd: none can end the init
+	 * (inside a pid namespace the kernel drops SIGKILL/SIGSTOP from inside
+	 * too), and each one is forwarded exactly once. Dispositions back to
+	 * default: an ignored signal would be discarded instead of queued, and
+	 * the command starts with defaults. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	s.sigfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (s.sigfd < 0)
+		die(EXIT_SETUP, "init: signalfd: %s", err_text(e, sizeof(e), errno));
+
+	if (parse_config(env, &s.cfg) != 0)
+		die(EXIT_SETUP, "init: bad configuration (this mode is internal: run nstui spawn)");
+	/* Started as /proc/self/exe, ps would call us "exe". */
+	prctl(PR_SET_NAME, "nstui-init", 0, 0, 0);
+	s.pidns = getpid() == 1;
+	/* Without a pid namespace, orphans of the sandbox must come to us. */
+	if (!s.pidns && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
+		die(EXIT_SETUP, "prctl(PR_SET_CHILD_SUBREAPER): %s", err_text(e, sizeof(e), errno));
+	/* The parent's pidfd turns readable when it exits, even by SIGKILL, even
+	 * before we got here. (PR_SET_PDEATHSIG fires when the parent *thread*
+	 * exits, and getppid() is 0 in a new pid namespace, so it cannot be
+	 * checked for the race.) */
+	if (is_pidfd(PARENT_FD))
+		s.parentfd = PARENT_FD;
+	if (s.cfg.jc)
+		s.jobfd = JOB_FD;
+	/* Nothing but 0-2 may reach the command. */
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
+		die(EXIT_SETUP, "close_range: %s", err_text(e, sizeof(e), errno));
+	if (s.jobfd >= 0)
+		fcntl(s.jobfd, F_SETFL, O_NONBLOCK);
+	/* Kept across chroot: the subreaper's teardown finds descendants here. */
+	if (!s.pidns && (s.procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		die(EXIT_SETUP, "open /proc: %s", err_text(e, sizeof(e), errno));
+
+	setup(&s.cfg);
+	s.fg = foreground(&s.cfg);
+	s.cmd = start_command(argv + 3, command_env(envp), s.fg);
+	run(&s);
+}
