@@ -46,7 +46,7 @@ type Options struct {
 	// (default 1/60 s; negative: no pacing). Output arriving meanwhile is
 	// folded into the next notice.
 	FrameInterval time.Duration
-	// NewEmulator builds the emulator (default NewVTEmulator).
+	// NewEmulator builds the emulator (default NewNativeEmulator).
 	NewEmulator EmulatorFactory
 	// Logf receives diagnostics (emulator panics, dropped replies), from
 	// the session's goroutines, so it must be safe for concurrent use; nil
@@ -135,7 +135,7 @@ func Start(cmd *exec.Cmd, o Options) (*Session, error) {
 		o.FrameInterval = time.Second / 60
 	}
 	if o.NewEmulator == nil {
-		o.NewEmulator = NewVTEmulator
+		o.NewEmulator = NewNativeEmulator
 	}
 	logf := o.Logf
 	if logf == nil {
