@@ -601,7 +601,7 @@ func rawEscape(s string) string {
 func printLsJSON(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColumn, tree string) error {
 	objs := make([]*orderedObject, len(rows))
 	for i, ns := range rows {
-		obj := &orderedObject{}
+		obj := &orderedObject{keys: make([]string, 0, len(cols)+5), vals: make([]any, 0, len(cols)+5)}
 		for _, c := range cols {
 			key := strings.ToLower(c.name)
 			switch key {
@@ -650,16 +650,17 @@ type intList []int
 // spaces a level).
 func writeObjects(bw *bufio.Writer, objs []*orderedObject, level int) error {
 	pad := strings.Repeat("   ", level)
+	open, keyPad := "\n"+pad+"{", "\n"+pad+"   "
 	for i, o := range objs {
 		if i > 0 {
 			bw.WriteByte(',')
 		}
-		bw.WriteString("\n" + pad + "{")
+		bw.WriteString(open)
 		for k, key := range o.keys {
 			if k > 0 {
 				bw.WriteByte(',')
 			}
-			bw.WriteString("\n" + pad + "   ")
+			bw.WriteString(keyPad)
 			writeJSONString(bw, key)
 			bw.WriteString(": ")
 			if err := writeJSONValue(bw, o.vals[k]); err != nil {
@@ -705,6 +706,50 @@ func writeJSONValue(bw *bufio.Writer, v any) error {
 			bw.Write(strconv.AppendInt(num[:0], int64(n), 10))
 		}
 		bw.WriteByte(']')
+	case []string: // as encoding/json writes it, without reflection
+		bw.WriteByte('[')
+		for i, s := range x {
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			writeMarshalString(bw, s)
+		}
+		bw.WriteByte(']')
+	case []holderJSON: // as encoding/json writes it (omitempty), without reflection
+		bw.WriteByte('[')
+		for i, h := range x {
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteString(`{"kind":`)
+			writeMarshalString(bw, h.Kind)
+			writeOmitInt := func(key string, n uint64) {
+				if n != 0 {
+					bw.WriteString(key)
+					bw.Write(strconv.AppendUint(num[:0], n, 10))
+				}
+			}
+			if h.PID != 0 {
+				bw.WriteString(`,"pid":`)
+				bw.Write(strconv.AppendInt(num[:0], int64(h.PID), 10))
+			}
+			if h.TID != 0 {
+				bw.WriteString(`,"tid":`)
+				bw.Write(strconv.AppendInt(num[:0], int64(h.TID), 10))
+			}
+			if h.FD != nil {
+				bw.WriteString(`,"fd":`)
+				bw.Write(strconv.AppendInt(num[:0], int64(*h.FD), 10))
+			}
+			if h.Path != "" {
+				bw.WriteString(`,"path":`)
+				writeMarshalString(bw, h.Path)
+			}
+			writeOmitInt(`,"mntns":`, h.MntNS)
+			writeOmitInt(`,"child":`, h.Child)
+			bw.WriteByte('}')
+		}
+		bw.WriteByte(']')
 	default:
 		b, err := json.Marshal(x)
 		if err != nil {
@@ -733,6 +778,17 @@ func writeJSONString(bw *bufio.Writer, s string) {
 	}
 	b, _ := json.Marshal(s)
 	bw.Write(b)
+}
+
+// writeMarshalString writes s exactly as json.Marshal does (which, unlike
+// writeJSONString, also escapes <, > and &).
+func writeMarshalString(bw *bufio.Writer, s string) {
+	if strings.ContainsAny(s, "<>&") {
+		b, _ := json.Marshal(s)
+		bw.Write(b)
+		return
+	}
+	writeJSONString(bw, s)
 }
 
 // orderedObject is a JSON object that keeps its keys in insertion order

@@ -1,6 +1,7 @@
 package nsops
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/user"
@@ -76,6 +77,7 @@ type Scanner struct {
 	workers  int
 	details  bool
 	refresh  bool
+	procfs   bool // procRoot is a real procfs (not a fixture tree)
 
 	readers  []*procReader
 	cache    *procCache // cache: by pid, valid while the start time matches
@@ -98,6 +100,7 @@ type procEntry struct {
 	threads  []threadNS // only threads whose namespaces differ from the process's
 	fds      []fdRef
 	kernel   bool
+	partial  bool   // lean scan: stat not read (PPID, Comm, StartTime unknown) until the process is a lowest member
 	sig      string // run signature (schedstat) taken before the last full read
 	nthreads int
 	schedFD  int  // open /proc/<pid>/schedstat, re-read with pread on refresh
@@ -220,6 +223,8 @@ func NewScanner(opts ...ScanOption) *Scanner {
 	if s.procRoot == "/proc" {
 		s.selfPID = os.Getpid()
 	}
+	var fs unix.Statfs_t
+	s.procfs = unix.Statfs(s.procRoot, &fs) == nil && fs.Type == unix.PROC_SUPER_MAGIC
 	return s
 }
 
@@ -243,16 +248,11 @@ func (s *Scanner) Scan() (*Snapshot, error) {
 		s.readers = append(s.readers, newProcReader())
 	}
 	r0 := s.readers[0]
-	names, err := r0.readDirNames(s.procRoot)
+	pids, err := r0.readDirPIDs(s.procRoot, make([]int, 0, len(s.procs)+64))
 	if err != nil {
 		return nil, fmt.Errorf("list processes: %w", err)
 	}
-	pids := make([]int, 0, len(names))
-	for _, n := range names {
-		if pid, ok := parsePIDName(n); ok {
-			pids = append(pids, pid)
-		}
-	}
+	pids = slices.DeleteFunc(pids, func(pid int) bool { return pid <= 0 })
 	slices.Sort(pids)
 
 	dev := s.nsfsDev()
@@ -336,6 +336,7 @@ func (s *Scanner) Scan() (*Snapshot, error) {
 	b := newNSBuilder(s, dev, snap)
 	b.dirtyMnt = dirtyMnt
 	b.addProcesses(pids)
+	b.readLowest()
 	b.addMounts()
 	b.addNames()
 	b.resolveHierarchy()
@@ -402,6 +403,38 @@ func (s *Scanner) userName(uid int) string {
 	return n
 }
 
+// parallel calls fn(r, i) for every i in [0, n), on the Scanner's workers
+// when there are enough items to be worth it, each worker with its own
+// reader. fn must write only to item i's own state.
+func (s *Scanner) parallel(n int, fn func(r *procReader, i int)) {
+	workers := min(s.workers, n)
+	if n < 16 {
+		workers = 1
+	}
+	if workers <= 1 {
+		for i := range n {
+			fn(s.readers[0], i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func(r *procReader) {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(r, i)
+			}
+		}(s.readers[w])
+	}
+	wg.Wait()
+}
+
 // readAll reads every job's process, in parallel when there are enough.
 func (s *Scanner) readAll(jobs []pidJob, dev, selfPidNS uint64) {
 	workers := s.workers
@@ -437,6 +470,10 @@ func (s *Scanner) readAll(jobs []pidJob, dev, selfPidNS uint64) {
 // reused after one small read. (Its parent can change without it running: the
 // caller re-reads stat for processes whose parent went away.)
 func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
+	if s.lean() {
+		s.readProcLean(r, job, dev)
+		return
+	}
 	root, pid, old := s.procRoot, job.pid, job.old
 	sig := ""
 	var tsigs map[int]string
@@ -506,7 +543,7 @@ func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 		e.ns, e.threads = old.ns, old.threads
 	} else if same && tsigs != nil && old.tsigs != nil && tsigs[pid] != "" && tsigs[pid] == old.tsigs[pid] {
 		e.ns = old.ns // the leader did not run: its namespaces are as they were
-	} else if !r.readNSLinks(r.pathOf(root, pid, "ns"), &e.ns, &job.limited) {
+	} else if !r.readNSLinks(r.pathBytes(root, pid, "ns"), &e.ns, &job.limited) {
 		job.entry = nil
 		if hasFD && !(same && old.hasFD) {
 			unix.Close(schedFD) // opened for this process, which is gone
@@ -558,6 +595,42 @@ func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 	if !kernel {
 		s.readFDs(r, job, e, dev)
 	}
+	job.entry = e
+}
+
+// lean reports whether the Scanner reads only what finds namespaces: a
+// one-shot scan without process details (`nstui ls`) on the real procfs.
+// The few facts its rows print about a process (PPID, COMMAND, UID) are
+// read afterwards, only for the lowest member of each namespace.
+func (s *Scanner) lean() bool { return !s.details && !s.refresh && s.procfs }
+
+// readProcLean is readProc for a lean scan: per process one stat of its
+// task directory (the thread count), the eight namespace links and its
+// descriptors. It skips /proc/<pid>/stat (three syscalls and the kernel's
+// costliest file here), so the entry is partial: PPID, Comm and StartTime
+// are filled later if the process is a namespace's lowest member.
+func (s *Scanner) readProcLean(r *procReader, job *pidJob, dev uint64) {
+	pid := job.pid
+	nthreads, errno := r.threadCount(s.procRoot, pid)
+	if errno != 0 {
+		job.limited = errno == unix.EACCES || errno == unix.EPERM
+		return // gone
+	}
+	e := &procEntry{nthreads: nthreads, partial: true}
+	if !r.readNSLinks(r.pathBytes(s.procRoot, pid, "ns"), &e.ns, &job.limited) {
+		return // gone
+	}
+	p := &Process{PID: pid, UID: -1, NSpid: []int{pid}}
+	for t, ino := range e.ns {
+		if ino != 0 {
+			p.NS[t] = NSID{Dev: dev, Ino: ino}
+		}
+	}
+	e.proc = p
+	if nthreads > 1 {
+		s.readThreads(r, job, e, nil)
+	}
+	s.readFDs(r, job, e, dev)
 	job.entry = e
 }
 
@@ -637,7 +710,7 @@ func (e *procEntry) procOrNil() *Process {
 // "net:[4026531833]": the inode without making the kernel instantiate the
 // nsfs dentry a stat would; the device is the one nsfs device. It reports
 // false when the task is gone (ESRCH, or no link readable and none denied).
-func (r *procReader) readNSLinks(dir string, out *[NumTypes]uint64, limited *bool) bool {
+func (r *procReader) readNSLinks(dir []byte, out *[NumTypes]uint64, limited *bool) bool {
 	read, denied := 0, false
 	// Build "<dir>/<type>\0" in place and parse the link text without
 	// allocating: a scan does this eight times per process and thread.
@@ -697,7 +770,7 @@ func (s *Scanner) readThreads(r *procReader, job *pidJob, e *procEntry, prev *pr
 		if prev != nil && prev.tsigs != nil && e.tsigs != nil && e.tsigs[tid] != "" && prev.tsigs[tid] == e.tsigs[tid] {
 			ns, reuse = prev.tns[tid]
 		}
-		if !reuse && !r.readNSLinks(r.pathOf2(s.procRoot, job.pid, "task", tid, "ns"), &ns, &job.limited) {
+		if !reuse && !r.readNSLinks(r.pathBytes2(s.procRoot, job.pid, "task", tid, "ns"), &ns, &job.limited) {
 			continue
 		}
 		if e.tns != nil {
@@ -718,15 +791,42 @@ func (s *Scanner) readThreads(r *procReader, job *pidJob, e *procEntry, prev *pr
 // readFDs classifies the process's open descriptors: nsfs files (a namespace
 // held by an fd) and sockets (whose network namespace may be one no process
 // is in). Descriptors whose link text is unchanged since the last scan keep
-// their classification.
+// their classification. It lists /proc/<pid>/fd once and reads each link
+// relative to that directory, with no path or name strings; only a
+// refreshing Scanner keeps plain descriptors (to recognise them next time).
 func (s *Scanner) readFDs(r *procReader, job *pidJob, e *procEntry, dev uint64) {
-	names, err := r.readDirNames(r.pathOf(s.procRoot, job.pid, "fd"))
+	dir := r.pathBytes(s.procRoot, job.pid, "fd")
+	r.cpath = append(append(r.cpath[:0], dir...), 0)
+	dirfd, _, errno := unix.RawSyscall6(unix.SYS_OPENAT, uintptr(atFDCWD), uintptr(unsafe.Pointer(&r.cpath[0])),
+		uintptr(unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC), 0, 0, 0)
+	if errno != 0 {
+		if (errno == unix.EACCES || errno == unix.EPERM) && !(e.partial && s.isKernelThread(r, job.pid)) {
+			job.limited = true // (a kernel thread has no descriptors to hide)
+		}
+		return
+	}
+	dfd := int(dirfd)
+	defer rawClose(dfd)
+	b, err := r.direntsFD(dfd, "fd")
 	if err != nil {
 		if isDenied(err) {
 			job.limited = true
 		}
 		return
 	}
+	fds := r.fds[:0]
+	for {
+		name, rest, ok := nextDirent(b)
+		if !ok {
+			break
+		}
+		b = rest
+		if fd, ok := parsePIDBytes(name); ok {
+			fds = append(fds, fd)
+		}
+	}
+	r.fds = fds
+	slices.Sort(fds) // procfs lists them in order already: this is a check
 	var prev map[int]*fdRef
 	if old := job.old; old != nil && old.proc.StartTime == e.proc.StartTime && len(old.fds) > 0 {
 		prev = make(map[int]*fdRef, len(old.fds))
@@ -734,54 +834,57 @@ func (s *Scanner) readFDs(r *procReader, job *pidJob, e *procEntry, dev uint64) 
 			prev[old.fds[i].fd] = &old.fds[i]
 		}
 	}
-	fds := make([]int, 0, len(names))
-	for _, n := range names {
-		if fd, ok := parsePIDName(n); ok || n == "0" {
-			fds = append(fds, fd)
-		}
-	}
-	slices.Sort(fds)
 	pidfd := -1
 	defer func() {
 		if pidfd >= 0 {
 			unix.Close(pidfd)
 		}
 	}()
+	var num [20]byte
 	for _, fd := range fds {
 		if job.pid == s.selfPID && s.ownFDs[fd] {
 			continue // our own schedstat descriptors
 		}
-		path := r.pathOf2(s.procRoot, job.pid, "fd", fd, "")
-		link, err := r.readlink(path)
-		if err != nil {
-			if isDenied(err) {
+		name := strconv.AppendInt(num[:0], int64(fd), 10)
+		link, errno := r.readlinkAt(dfd, name)
+		if errno != 0 {
+			if errno == unix.EACCES || errno == unix.EPERM {
 				job.limited = true
 			}
 			continue
 		}
-		if p := prev[fd]; p != nil && p.link == link {
+		if p := prev[fd]; p != nil && p.link == string(link) {
 			e.fds = append(e.fds, *p)
 			continue
 		}
-		ref := fdRef{fd: fd, link: link}
+		ref := fdRef{fd: fd}
+		if s.refresh {
+			ref.link = string(link)
+		}
 		switch {
-		case link == "":
+		case len(link) == 0:
 		case link[0] == '/':
 			// A descriptor opened through an nsfs bind mount shows the mount
 			// path, not "net:[...]": only stat tells. Device files never are.
-			if len(link) > 5 && link[:5] == "/dev/" {
+			if bytes.HasPrefix(link, []byte("/dev/")) || dev == 0 {
 				break
 			}
-			var st unix.Stat_t
-			if dev != 0 && unix.Stat(path, &st) == nil && st.Dev == dev {
-				if t, ok := nsTypeOfFile(path); ok {
-					ref.kind, ref.t, ref.id = fdNS, t, NSID{Dev: dev, Ino: st.Ino}
+			if r.statAt(dfd, name, 0) == 0 && r.scrap.Dev == dev {
+				ino := r.scrap.Ino
+				if t, ok := nsTypeAt(dfd, name); ok {
+					ref.kind, ref.t, ref.id = fdNS, t, NSID{Dev: dev, Ino: ino}
 				}
 			}
 		default:
-			if t, ino, ok := parseNSLink(link); ok {
-				ref.kind, ref.t, ref.id = fdNS, t, NSID{Dev: dev, Ino: ino}
-			} else if sino, ok := parseSocketLink(link); ok && dev != 0 {
+			colon := bytes.IndexByte(link, ':')
+			if colon <= 0 {
+				break
+			}
+			if prefix := link[:colon]; string(prefix) == "socket" {
+				sino, ok := parseSocketLink(string(link))
+				if !ok || dev == 0 {
+					break
+				}
 				if c, ok := s.sockNS[sino]; ok {
 					ref.kind, ref.t, ref.id = fdSock, NetNS, c.id
 				} else if id, ok := socketNetNS(&pidfd, job.pid, fd); ok {
@@ -791,10 +894,37 @@ func (s *Scanner) readFDs(r *procReader, job *pidJob, e *procEntry, dev uint64) 
 					}
 					job.socks[sino] = id
 				}
+			} else if t, ok := nsTypeNamed(prefix); ok {
+				if ino, ok := parseNSLinkBytes(link, t); ok {
+					ref.kind, ref.t, ref.id = fdNS, t, NSID{Dev: dev, Ino: ino}
+				}
 			}
 		}
-		e.fds = append(e.fds, ref)
+		if ref.kind != fdPlain || s.refresh {
+			e.fds = append(e.fds, ref)
+		}
 	}
+}
+
+// isKernelThread reports whether pid is a kernel thread (PF_KTHREAD in its
+// stat flags). A lean scan asks only when the descriptors are denied.
+func (s *Scanner) isKernelThread(r *procReader, pid int) bool {
+	b, err := r.readSmall(r.pathOf(s.procRoot, pid, "stat"))
+	if err != nil {
+		return false
+	}
+	st, err := parseStat(b)
+	return err == nil && st.Flags&pfKThread != 0
+}
+
+// nsTypeNamed returns the type whose /proc name is exactly name.
+func nsTypeNamed(name []byte) (NSType, bool) {
+	for _, t := range AllTypes() {
+		if string(name) == t.String() {
+			return t, true
+		}
+	}
+	return 0, false
 }
 
 // nsTypeOfFile opens an nsfs file and asks its type (NS_GET_NSTYPE).
@@ -804,11 +934,27 @@ func nsTypeOfFile(path string) (NSType, bool) {
 		return 0, false
 	}
 	defer unix.Close(fd)
+	return nsTypeOfFD(fd)
+}
+
+// nsTypeOfFD asks the type of the namespace behind fd (NS_GET_NSTYPE).
+func nsTypeOfFD(fd int) (NSType, bool) {
 	flag, err := unix.IoctlRetInt(fd, unix.NS_GET_NSTYPE)
 	if err != nil {
 		return 0, false
 	}
 	return TypeFromCloneFlag(uintptr(flag))
+}
+
+// nsTypeAt opens an nsfs file (name under dirfd) and asks its type
+// (NS_GET_NSTYPE).
+func nsTypeAt(dirfd int, name []byte) (NSType, bool) {
+	fd, err := unix.Openat(dirfd, string(name), unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOCTTY, 0)
+	if err != nil {
+		return 0, false
+	}
+	defer unix.Close(fd)
+	return nsTypeOfFD(fd)
 }
 
 // socketNetNS asks the kernel which network namespace the socket fd of pid

@@ -132,6 +132,63 @@ func (b *nsBuilder) addProcesses(pids []int) {
 	}
 }
 
+// readLowest reads, in parallel, what the rows print about each
+// namespace's lowest member and the scan has not read yet: the stat line
+// (PPID, name) of a lean scan's partial entries, and without process
+// details the command line and uid. Entries read here are this scan's own
+// (not yet published), and each process is one job, so filling them in
+// place races with nothing.
+func (b *nsBuilder) readLowest() {
+	if b.s.details {
+		return // every process was read in full
+	}
+	type lowJob struct {
+		p       *Process
+		partial bool
+		cmd     string
+		uid     int
+	}
+	var jobs []lowJob
+	seen := map[int]bool{}
+	for _, a := range b.order {
+		p := a.lowest
+		if p == nil || seen[p.PID] {
+			continue
+		}
+		seen[p.PID] = true
+		e := b.s.procs[p.PID]
+		jobs = append(jobs, lowJob{p: p, partial: e != nil && e.partial, uid: -1})
+	}
+	root := b.s.procRoot
+	b.s.parallel(len(jobs), func(r *procReader, i int) {
+		j := &jobs[i]
+		if j.partial {
+			if data, err := r.readSmall(r.pathOf(root, j.p.PID, "stat")); err == nil {
+				if st, err := parseStat(data); err == nil && st.PID == j.p.PID {
+					j.p.PPID, j.p.Comm, j.p.StartTime = st.PPID, st.Comm, st.StartTime
+				}
+			}
+		}
+		j.cmd = j.p.Comm
+		if len(j.p.Cmdline) > 0 {
+			j.cmd = strings.Join(j.p.Cmdline, " ")
+		} else if data, err := r.readFile(r.pathOf(root, j.p.PID, "cmdline")); err == nil {
+			if args := parseCmdline(data); len(args) > 0 {
+				j.cmd = strings.Join(args, " ")
+			}
+		}
+		j.uid = j.p.UID
+		if j.uid < 0 {
+			j.uid = r.procUID(root, j.p.PID)
+		}
+	})
+	b.cmds = make(map[int]string, len(jobs))
+	b.uids = make(map[int]int, len(jobs))
+	for _, j := range jobs {
+		b.cmds[j.p.PID], b.uids[j.p.PID] = j.cmd, j.uid
+	}
+}
+
 // addMounts reads the mountinfo of one process per mount namespace and adds
 // the nsfs bind mounts it lists (ip netns add, unshare --net=FILE). A mount in
 // our own mount namespace opens by its mount point; one in another mount
@@ -144,27 +201,56 @@ func (b *nsBuilder) addMounts() {
 			selfMnt = ino
 		}
 	}
+	// Read the mount tables that may have changed, in parallel: a first
+	// scan reads one per mount namespace (hundreds on a busy machine).
+	type mntRead struct {
+		m      *nsAcc
+		mounts []nsfsMount
+		err    error
+	}
+	var reads []mntRead
 	n := len(b.order)
 	for i := 0; i < n; i++ {
 		m := b.order[i]
 		if m.ns.Type != MntNS || m.lowest == nil {
 			continue
 		}
-		rep := m.lowest.PID
 		mntIno := m.ns.ID.Ino
 		c := b.s.mnts[mntIno]
-		if c == nil || c.rep != rep || c.start != m.lowest.StartTime || b.dirtyMnt[mntIno] || b.s.gen%mountRereadEvery == 1 {
+		if c == nil || c.rep != m.lowest.PID || c.start != m.lowest.StartTime || b.dirtyMnt[mntIno] || b.s.gen%mountRereadEvery == 1 {
 			// A mount table changes when a member mounts (it runs, so its
 			// run signature changed) or by propagation (the periodic re-read).
-			data, err := b.r.readFile(b.r.pathOf(root, rep, "mountinfo"))
-			if err != nil {
-				if isDenied(err) {
-					b.snap.Limited = true
-				}
-				continue
+			reads = append(reads, mntRead{m: m})
+		}
+	}
+	b.s.parallel(len(reads), func(r *procReader, i int) {
+		data, err := r.readFile(r.pathOf(root, reads[i].m.lowest.PID, "mountinfo"))
+		if err != nil {
+			reads[i].err = err
+			return
+		}
+		reads[i].mounts = parseMountinfoNSFS(data)
+	})
+	for _, rd := range reads {
+		mntIno := rd.m.ns.ID.Ino
+		if rd.err != nil {
+			if isDenied(rd.err) {
+				b.snap.Limited = true
 			}
-			c = &mntCacheEntry{rep: rep, start: m.lowest.StartTime, mounts: parseMountinfoNSFS(data)}
-			b.s.mnts[mntIno] = c
+			delete(b.s.mnts, mntIno)
+			continue
+		}
+		b.s.mnts[mntIno] = &mntCacheEntry{rep: rd.m.lowest.PID, start: rd.m.lowest.StartTime, mounts: rd.mounts}
+	}
+	for i := 0; i < n; i++ {
+		m := b.order[i]
+		if m.ns.Type != MntNS || m.lowest == nil {
+			continue
+		}
+		rep := m.lowest.PID
+		c := b.s.mnts[m.ns.ID.Ino]
+		if c == nil {
+			continue
 		}
 		c.gen = b.s.gen
 		for _, mnt := range c.mounts {

@@ -1,6 +1,7 @@
 package nsops
 
 import (
+	"encoding/binary"
 	"errors"
 	"os"
 	"strconv"
@@ -17,8 +18,10 @@ type procReader struct {
 	link  []byte // readlink target
 	dents []byte // getdents buffer
 	names []string
+	fds   []int  // descriptor numbers of the process being read
 	path  []byte // path under construction
 	cpath []byte // NUL-terminated copy for raw syscalls
+	name  []byte // NUL-terminated name relative to a directory descriptor
 	scrap unix.Stat_t
 }
 
@@ -70,6 +73,110 @@ func newProcReader() *procReader {
 		link:  make([]byte, 512),
 		dents: make([]byte, 32<<10),
 	}
+}
+
+// dirents reads a whole directory's getdents64 records into r.dents
+// (grown as needed) and returns them; walk them with nextDirent. The
+// returned slice is valid until the next call.
+func (r *procReader) dirents(path string) ([]byte, error) {
+	fd, err := r.rawOpen(path, unix.O_RDONLY|unix.O_DIRECTORY)
+	if err != nil {
+		return nil, err
+	}
+	defer rawClose(fd)
+	return r.direntsFD(fd, path)
+}
+
+// direntsFD is dirents on an open directory descriptor.
+func (r *procReader) direntsFD(fd int, path string) ([]byte, error) {
+	n := 0
+	for {
+		if len(r.dents)-n < 4<<10 {
+			nb := make([]byte, 2*len(r.dents))
+			copy(nb, r.dents[:n])
+			r.dents = nb
+		}
+		rn, _, e := unix.RawSyscall(unix.SYS_GETDENTS64, uintptr(fd), uintptr(unsafe.Pointer(&r.dents[n])), uintptr(len(r.dents)-n))
+		if e == unix.EINTR {
+			continue
+		}
+		if e != 0 {
+			return nil, &os.PathError{Op: "getdents64", Path: path, Err: e}
+		}
+		if int(rn) <= 0 {
+			break
+		}
+		// Even procfs, which fills a read as far as the entries go, ends one
+		// early when a signal is pending (Go preempts with signals): only an
+		// empty read ends the listing.
+		n += int(rn)
+	}
+	return r.dents[:n], nil
+}
+
+// nextDirent splits the first getdents64 record off b: its name (without
+// the NUL; it aliases b) and the rest. ok is false when b holds no
+// further complete record. "." and ".." are returned like any name.
+func nextDirent(b []byte) (name, rest []byte, ok bool) {
+	const nameOff = 19 // d_ino(8) d_off(8) d_reclen(2) d_type(1)
+	if len(b) < nameOff+1 {
+		return nil, nil, false
+	}
+	reclen := int(binary.NativeEndian.Uint16(b[16:]))
+	if reclen <= nameOff || reclen > len(b) {
+		return nil, nil, false
+	}
+	name = b[nameOff:reclen]
+	for i, c := range name {
+		if c == 0 {
+			name = name[:i]
+			break
+		}
+	}
+	return name, b[reclen:], true
+}
+
+// parsePIDBytes is parsePIDName on a name that is still bytes.
+func parsePIDBytes(name []byte) (int, bool) {
+	if len(name) == 0 || len(name) > 10 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range name {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// cname makes name a NUL-terminated string for a raw *at syscall.
+func (r *procReader) cname(name []byte) unsafe.Pointer {
+	r.name = append(append(r.name[:0], name...), 0)
+	return unsafe.Pointer(&r.name[0])
+}
+
+// readlinkAt reads the link name under dirfd into r.link and returns the
+// text (valid until the next call) or the errno.
+func (r *procReader) readlinkAt(dirfd int, name []byte) ([]byte, unix.Errno) {
+	p := r.cname(name)
+	for {
+		n, _, e := unix.RawSyscall6(unix.SYS_READLINKAT, uintptr(dirfd), uintptr(p), uintptr(unsafe.Pointer(&r.link[0])), uintptr(len(r.link)), 0, 0)
+		if e != 0 {
+			return nil, e
+		}
+		if int(n) < len(r.link) {
+			return r.link[:n], 0
+		}
+		r.link = make([]byte, 2*len(r.link))
+	}
+}
+
+// statAt is fstatat(dirfd, name) into r.scrap, following a final link.
+func (r *procReader) statAt(dirfd int, name []byte, flags int) unix.Errno {
+	_, _, e := unix.RawSyscall6(unix.SYS_NEWFSTATAT, uintptr(dirfd), uintptr(r.cname(name)), uintptr(unsafe.Pointer(&r.scrap)), uintptr(flags), 0, 0)
+	return e
 }
 
 // readFile reads a whole (small) file. The returned slice is valid until the
@@ -124,31 +231,51 @@ func (r *procReader) readlink(path string) (string, error) {
 // readDirNames lists a directory's entry names (without "." and "..").
 // The returned slice is valid until the next call.
 func (r *procReader) readDirNames(path string) ([]string, error) {
-	fd, err := r.rawOpen(path, unix.O_RDONLY|unix.O_DIRECTORY)
+	b, err := r.dirents(path)
 	if err != nil {
 		return nil, err
 	}
-	defer rawClose(fd)
 	r.names = r.names[:0]
 	for {
-		rn, _, e := unix.RawSyscall(unix.SYS_GETDENTS64, uintptr(fd), uintptr(unsafe.Pointer(&r.dents[0])), uintptr(len(r.dents)))
-		if e == unix.EINTR {
-			continue
-		}
-		if e != 0 {
-			return nil, &os.PathError{Op: "getdents64", Path: path, Err: e}
-		}
-		n := int(rn)
-		if n <= 0 {
+		name, rest, ok := nextDirent(b)
+		if !ok {
 			break
 		}
-		_, _, r.names = unix.ParseDirent(r.dents[:n], -1, r.names)
+		b = rest
+		if string(name) != "." && string(name) != ".." {
+			r.names = append(r.names, string(name))
+		}
 	}
 	return r.names, nil
 }
 
+// readDirPIDs lists the numeric entries of a directory (pids, tids, fds)
+// into out, without making a string of each name.
+func (r *procReader) readDirPIDs(path string, out []int) ([]int, error) {
+	b, err := r.dirents(path)
+	if err != nil {
+		return out, err
+	}
+	for {
+		name, rest, ok := nextDirent(b)
+		if !ok {
+			return out, nil
+		}
+		b = rest
+		if n, ok := parsePIDBytes(name); ok {
+			out = append(out, n)
+		}
+	}
+}
+
 // pathOf builds "<root>/<pid>/<rest>" without fmt.
 func (r *procReader) pathOf(root string, pid int, rest string) string {
+	return string(r.pathBytes(root, pid, rest))
+}
+
+// pathBytes is pathOf without the string: the bytes are valid until the
+// next path is built.
+func (r *procReader) pathBytes(root string, pid int, rest string) []byte {
 	r.path = append(r.path[:0], root...)
 	r.path = append(r.path, '/')
 	r.path = strconv.AppendInt(r.path, int64(pid), 10)
@@ -156,11 +283,28 @@ func (r *procReader) pathOf(root string, pid int, rest string) string {
 		r.path = append(r.path, '/')
 		r.path = append(r.path, rest...)
 	}
-	return string(r.path)
+	return r.path
+}
+
+// threadCount returns how many threads process pid has, from the link
+// count procfs gives its task directory (2 + threads), with one stat and
+// no file to read.
+func (r *procReader) threadCount(root string, pid int) (int, unix.Errno) {
+	r.cpath = append(append(r.cpath[:0], r.pathBytes(root, pid, "task")...), 0)
+	_, _, e := unix.RawSyscall6(unix.SYS_NEWFSTATAT, uintptr(atFDCWD), uintptr(unsafe.Pointer(&r.cpath[0])), uintptr(unsafe.Pointer(&r.scrap)), unix.AT_SYMLINK_NOFOLLOW, 0, 0)
+	if e != 0 {
+		return 0, e
+	}
+	return max(int(r.scrap.Nlink)-2, 1), 0
 }
 
 // pathOf2 builds "<root>/<pid>/<mid>/<n>/<rest>".
 func (r *procReader) pathOf2(root string, pid int, mid string, n int, rest string) string {
+	return string(r.pathBytes2(root, pid, mid, n, rest))
+}
+
+// pathBytes2 is pathOf2 without the string (valid until the next path).
+func (r *procReader) pathBytes2(root string, pid int, mid string, n int, rest string) []byte {
 	r.path = append(r.path[:0], root...)
 	r.path = append(r.path, '/')
 	r.path = strconv.AppendInt(r.path, int64(pid), 10)
@@ -172,7 +316,7 @@ func (r *procReader) pathOf2(root string, pid int, mid string, n int, rest strin
 		r.path = append(r.path, '/')
 		r.path = append(r.path, rest...)
 	}
-	return string(r.path)
+	return r.path
 }
 
 // Classification of /proc read errors: a process that exits mid-scan makes
