@@ -39,6 +39,18 @@ func (t *Terminal) Write(p []byte) (int, error) {
 			t.seq = t.seq[:0]
 			t.seqBig = false
 			i++
+		case b == '\r':
+			t.x = 0
+			t.wrap = false
+			i++
+		case b == '\n' && !t.modes.LineFeedNL:
+			t.wrap = false
+			if t.y == t.bot && t.top == 0 && t.bot == t.rows-1 {
+				t.scrollOne()
+			} else {
+				t.index()
+			}
+			i++
 		case b < 0x20:
 			t.control(b)
 			i++

@@ -25,6 +25,15 @@ func (t *Terminal) Rows(dst []string) []string {
 	return dst
 }
 
+// Invalidate marks every row changed and to be rendered again (a UI that
+// lost its copy of the screen calls it).
+func (t *Terminal) Invalidate() {
+	for _, l := range t.scr.lines {
+		l.dirty = true
+	}
+	t.allChanged = true
+}
+
 // ChangedRows appends the rows that changed since the previous call and
 // forgets them. While the program holds a synchronized update (?2026) it
 // reports nothing, so a half-drawn frame is not announced.
@@ -105,6 +114,20 @@ func (t *Terminal) appendRune(b []byte, r rune) []byte {
 // cells, OSC 8 around links, trailing blanks trimmed, reset at the end.
 func (t *Terminal) renderLine(b []byte, l *line) []byte {
 	cells := l.cells[:l.n]
+	if !l.styled {
+		end := len(cells)
+		for end > 0 && (cells[end-1].R == 0 || cells[end-1].R == ' ') {
+			end--
+		}
+		for i := range cells[:end] {
+			r := cells[i].R
+			if r == 0 {
+				r = ' '
+			}
+			b = append(b, byte(r))
+		}
+		return b
+	}
 	end := len(cells)
 	for end > 0 && cells[end-1].blank() {
 		end--
@@ -151,95 +174,115 @@ func (t *Terminal) appendStyle(b []byte, from, to *Cell) []byte {
 	}
 	b = append(b, "\x1b["...)
 	start := len(b)
-	sep := func(b []byte) []byte {
+	if fa != ta {
+		b = appendAttrs(b, fa, ta)
+	}
+	if from.Fg != to.Fg {
 		if len(b) > start {
-			return append(b, ';')
+			b = append(b, ';')
 		}
-		return b
+		b = appendColor(b, to.Fg, '3')
+	}
+	if from.Bg != to.Bg {
+		if len(b) > start {
+			b = append(b, ';')
+		}
+		b = appendColor(b, to.Bg, '4')
+	}
+	if from.Ul != to.Ul {
+		if len(b) > start {
+			b = append(b, ';')
+		}
+		b = appendColor(b, to.Ul, '5')
+	}
+	return append(b, 'm')
+}
+
+// appendAttrs appends the SGR parameters that turn attributes fa into ta
+// (b ends with "ESC [" or a parameter).
+func appendAttrs(b []byte, fa, ta uint16) []byte {
+	start := len(b)
+	add1 := func(b []byte, s ...byte) []byte {
+		if len(b) > start {
+			b = append(b, ';')
+		}
+		return append(b, s...)
 	}
 	rem := fa & 0xff &^ ta
 	add := ta & 0xff &^ fa
 	if rem&(AttrBold|AttrFaint) != 0 {
-		b = append(sep(b), "22"...)
+		b = add1(b, '2', '2')
 		add |= ta & (AttrBold | AttrFaint)
 	}
 	if rem&AttrItalic != 0 {
-		b = append(sep(b), "23"...)
+		b = add1(b, '2', '3')
 	}
 	if rem&(AttrBlink|AttrRapidBlink) != 0 {
-		b = append(sep(b), "25"...)
+		b = add1(b, '2', '5')
 		add |= ta & (AttrBlink | AttrRapidBlink)
 	}
 	if rem&AttrReverse != 0 {
-		b = append(sep(b), "27"...)
+		b = add1(b, '2', '7')
 	}
 	if rem&AttrConceal != 0 {
-		b = append(sep(b), "28"...)
+		b = add1(b, '2', '8')
 	}
 	if rem&AttrStrikethrough != 0 {
-		b = append(sep(b), "29"...)
+		b = add1(b, '2', '9')
 	}
 	const codes = "12356789"
 	for k := range 8 {
 		if add&(1<<k) != 0 {
-			b = append(sep(b), codes[k])
+			b = add1(b, codes[k])
 		}
 	}
 	if fu, tu := fa&attrUlMask, ta&attrUlMask; fu != tu {
 		switch u := uint8(tu >> attrUlShift); u {
 		case UnderlineNone:
-			b = append(sep(b), "24"...)
+			b = add1(b, '2', '4')
 		case UnderlineSingle:
-			b = append(sep(b), '4')
+			b = add1(b, '4')
 		default:
-			b = append(sep(b), '4', ':', '0'+u)
+			b = add1(b, '4', ':', '0'+u)
 		}
 	}
-	if from.Fg != to.Fg {
-		b = appendColor(sep(b), to.Fg, 30, 90, "38", "39")
-	}
-	if from.Bg != to.Bg {
-		b = appendColor(sep(b), to.Bg, 40, 100, "48", "49")
-	}
-	if from.Ul != to.Ul {
-		b = appendColor(sep(b), to.Ul, 0, 0, "58", "59")
-	}
-	return append(b, 'm')
+	return b
 }
 
-// appendColor appends the SGR parameters of colour c.
-func appendColor(b []byte, c Color, base, bright int, ext, def string) []byte {
-	switch c.Kind() {
-	case ColorIndexed:
-		i := int(c.Index())
-		switch {
-		case base != 0 && i < 8:
-			return appendInt(b, base+i)
-		case base != 0 && i < 16:
-			return appendInt(b, bright+i-8)
+// appendColor appends the SGR parameters of colour c as a foreground
+// (kind '3'), background ('4') or underline ('5') colour.
+func appendColor(b []byte, c Color, kind byte) []byte {
+	switch c >> 24 {
+	case Color(ColorIndexed):
+		i := uint8(c)
+		if kind != '5' && i < 16 {
+			switch {
+			case i < 8:
+				return append(b, kind, '0'+i)
+			case kind == '3':
+				return append(b, '9', '0'+i-8)
+			}
+			return append(b, '1', '0', '0'+i-8)
 		}
-		b = append(b, ext...)
-		b = append(b, ";5;"...)
-		return appendInt(b, i)
-	case ColorRGB:
-		r, g, bl := c.RGB()
-		b = append(b, ext...)
-		b = append(b, ";2;"...)
-		b = appendInt(b, int(r))
+		b = append(b, kind, '8', ';', '5', ';')
+		return appendU8(b, i)
+	case Color(ColorRGB):
+		b = append(b, kind, '8', ';', '2', ';')
+		b = appendU8(b, uint8(c>>16))
 		b = append(b, ';')
-		b = appendInt(b, int(g))
+		b = appendU8(b, uint8(c>>8))
 		b = append(b, ';')
-		return appendInt(b, int(bl))
+		return appendU8(b, uint8(c))
 	}
-	return append(b, def...)
+	return append(b, kind, '9')
 }
 
-func appendInt(b []byte, n int) []byte {
+func appendU8(b []byte, n uint8) []byte {
 	switch {
 	case n < 10:
-		return append(b, byte('0'+n))
+		return append(b, '0'+n)
 	case n < 100:
-		return append(b, byte('0'+n/10), byte('0'+n%10))
+		return append(b, '0'+n/10, '0'+n%10)
 	}
-	return append(b, byte('0'+n/100), byte('0'+n/10%10), byte('0'+n%10))
+	return append(b, '0'+n/100, '0'+n/10%10, '0'+n%10)
 }

@@ -10,6 +10,9 @@ type line struct {
 	wrapped bool
 	// dirty: the content changed since cache was rendered.
 	dirty bool
+	// styled: some cell may have a style, a link or a non-ASCII
+	// character; when false the row renders as its bytes.
+	styled bool
 	cache string
 }
 
@@ -19,6 +22,7 @@ func (l *line) reset() {
 	l.n = 0
 	l.wrapped = false
 	l.dirty = true
+	l.styled = false
 }
 
 // fill sets cells [a, b) to c and keeps n in bounds.
@@ -41,6 +45,7 @@ func (l *line) fill(a, b int, c Cell) {
 			cs[i] = c
 		}
 		l.n = max(l.n, b)
+		l.styled = true
 	}
 	l.dirty = true
 }

@@ -61,26 +61,35 @@ func (s *scrollback) push(b []byte, wrapped bool) {
 	if s.max <= 0 {
 		return
 	}
+	copy(s.reserve(len(b)), b)
+	s.commit(len(b), wrapped)
+}
+
+// reserve returns room for the next line's n bytes, to be filled and then
+// committed. The oldest line is dropped first when the ring is full.
+func (s *scrollback) reserve(n int) []byte {
 	if len(s.recs) == s.max {
-		old := &s.recs[s.head]
-		s.release(old.blk)
+		s.release(s.recs[s.head].blk)
 		s.head++
 		if s.head == len(s.recs) {
 			s.head = 0
 		}
-		// The slot just freed (the previous head) is reused below.
+		// The slot just freed (the previous head) is reused by commit.
 	}
-	blk := s.place(len(b))
+	bl := s.blocks[s.place(n)]
+	off := len(bl.buf)
+	return bl.buf[off : off+n]
+}
+
+// commit adds the n bytes written into reserve's slice as the newest line.
+func (s *scrollback) commit(n int, wrapped bool) {
+	blk := s.cur
 	bl := s.blocks[blk]
 	off := len(bl.buf)
-	bl.buf = append(bl.buf, b...)
+	bl.buf = bl.buf[:off+n]
 	bl.refs++
-	r := sbRec{blk: blk, off: uint32(off), n: uint32(len(b)), wrapped: wrapped}
+	r := sbRec{blk: blk, off: uint32(off), n: uint32(n), wrapped: wrapped}
 	if len(s.recs) < s.max {
-		if s.head != 0 {
-			// Cannot happen: head moves only once the ring is full.
-			s.head = 0
-		}
 		s.recs = append(s.recs, r)
 		return
 	}

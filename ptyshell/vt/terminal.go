@@ -320,6 +320,9 @@ func (t *Terminal) printASCII(run []byte) {
 		if cells[n-1].A&AttrWide != 0 && x+n < t.cols {
 			l.cells[x+n] = Cell{Bg: l.cells[x+n].Bg}
 		}
+		if pen.A|pen.Link != 0 || pen.Fg|pen.Bg|pen.Ul != 0 {
+			l.styled = true
+		}
 		for i, b := range run[:n] {
 			c := &cells[i]
 			c.R = rune(b)
@@ -411,6 +414,7 @@ func (t *Terminal) printRune(r rune) {
 		c2.A |= AttrCont
 	}
 	l.n = max(l.n, x+w)
+	l.styled = true
 	t.touch(t.y, l)
 	t.last = r
 	t.x += w
@@ -446,6 +450,7 @@ func (t *Terminal) combine(r rune) {
 	}
 	s = utf8.AppendRune(s, r)
 	c.R = -(t.cluster(s) + 1)
+	l.styled = true
 	t.touch(y, l)
 }
 
@@ -596,20 +601,39 @@ func (t *Terminal) scrollUp(n int) {
 	n = min(n, h)
 	if t.top == 0 && t.bot == t.rows-1 {
 		for range n {
-			l := s.row(0)
-			if !t.altOn {
-				t.pushScrollback(l)
-			}
-			t.clearLine(l)
-			s.top++
-			if s.top == len(s.lines) {
-				s.top = 0
-			}
+			t.scrollOne()
 		}
-		t.allChanged = true
 		return
 	}
+	if t.top == 0 && !t.altOn {
+		// Like xterm (and tmux), a region at the top of the main screen
+		// (a status line below it) still feeds the scrollback.
+		for y := range n {
+			t.pushScrollback(s.row(y))
+		}
+	}
 	t.deleteLines(t.top, n)
+}
+
+// scrollOne scrolls the whole screen up one row: the ring rotates, the
+// top row goes to the scrollback (main screen) and comes back blank at the
+// bottom.
+func (t *Terminal) scrollOne() {
+	s := t.scr
+	l := s.lines[s.top]
+	if !t.altOn {
+		t.pushScrollback(l)
+	}
+	clear(l.cells[:l.n])
+	l.n, l.wrapped, l.dirty, l.styled = 0, false, true, false
+	if t.pen.Bg != 0 {
+		l.fill(0, t.cols, t.blank())
+	}
+	s.top++
+	if s.top == len(s.lines) {
+		s.top = 0
+	}
+	t.allChanged = true
 }
 
 // scrollDown scrolls rows from..bot down n rows, inserting blank rows.
@@ -656,8 +680,27 @@ func (t *Terminal) pushScrollback(l *line) {
 	if t.sb.max <= 0 {
 		return
 	}
+	if !l.styled {
+		// Plain ASCII: render straight into the scrollback's block.
+		cells := l.cells[:l.n]
+		end := len(cells)
+		for end > 0 && (cells[end-1].R == 0 || cells[end-1].R == ' ') {
+			end--
+		}
+		b := t.sb.reserve(end)
+		for i := range cells[:end] {
+			r := cells[i].R
+			if r == 0 {
+				r = ' '
+			}
+			b[i] = byte(r)
+		}
+		t.sb.commit(end, l.wrapped)
+		return
+	}
 	t.rbuf = t.renderLine(t.rbuf[:0], l)
-	t.sb.push(t.rbuf, l.wrapped)
+	copy(t.sb.reserve(len(t.rbuf)), t.rbuf)
+	t.sb.commit(len(t.rbuf), l.wrapped)
 }
 
 // ---- editing ----
@@ -675,6 +718,9 @@ func (t *Terminal) insertCells(l *line, x, n int) {
 	}
 	for i := x; i < x+n; i++ {
 		l.cells[i] = t.blank()
+	}
+	if t.pen.Bg != 0 {
+		l.styled = true
 	}
 	l.n = min(t.cols, max(l.n+n, x+n))
 	t.touch(t.y, l)
@@ -695,6 +741,7 @@ func (t *Terminal) deleteCells(l *line, x, n int) {
 	}
 	if b != (Cell{}) {
 		l.n = t.cols
+		l.styled = true
 	}
 	t.touch(t.y, l)
 }
@@ -707,6 +754,7 @@ func (t *Terminal) splitWide(l *line, x int) {
 	}
 	l.cells[x-1] = Cell{Bg: l.cells[x-1].Bg}
 	l.cells[x] = Cell{Bg: l.cells[x].Bg}
+	l.styled = true
 }
 
 // erase blanks cells [a, b) of row y.
@@ -784,8 +832,13 @@ func (t *Terminal) backTab(n int) {
 
 func (t *Terminal) setAlt(on, clearIt, saveCursor bool) {
 	if on == t.altOn {
-		if on && clearIt {
+		switch {
+		case on && clearIt:
 			t.eraseRows(0, t.rows-1)
+		case !on && saveCursor:
+			// ?1049l on the main screen still restores the cursor
+			// ?1049h saved (xterm: FromAlternate, then CursorRestore).
+			t.restore()
 		}
 		return
 	}

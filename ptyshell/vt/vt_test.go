@@ -61,3 +61,17 @@ func TestVTSGRRender(t *testing.T) {
 		t.Fatalf("row 1 %q", rows[1])
 	}
 }
+
+func BenchmarkVTSeq(b *testing.B) {
+	var data []byte
+	for i := 1; i <= 200000; i++ {
+		data = append(data, []byte(itoa(i))...)
+		data = append(data, '\r', '\n')
+	}
+	term := New(40, 120, 10000, nil)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		term.Write(data)
+	}
+}
