@@ -13,7 +13,7 @@ type line struct {
 	// styled: some cell may have a style, a link or a non-ASCII
 	// character; when false the row renders as its bytes.
 	styled bool
-	cache string
+	cache  string
 }
 
 // reset empties the line, keeping its cells' storage.
