@@ -90,9 +90,15 @@ func (t *Terminal) finishUTF8(p []byte) int {
 	if !utf8.FullRune(t.ubuf[:t.un]) && i == len(p) {
 		return i // still incomplete
 	}
-	r, _ := utf8.DecodeRune(t.ubuf[:t.un])
+	r, size := utf8.DecodeRune(t.ubuf[:t.un])
+	n := t.un
 	t.un = 0
 	t.printRune(r)
+	// As in one write: each byte after an invalid lead is a character
+	// of its own (a lone continuation byte: U+FFFD).
+	for ; size < n; size++ {
+		t.printRune(utf8.RuneError)
+	}
 	return i
 }
 
