@@ -2,15 +2,31 @@ package vt
 
 import (
 	"strings"
+	"time"
 	"unicode/utf8"
 )
+
+// syncTimeout bounds how long a synchronized update (?2026) can hold the
+// screen back.
+const syncTimeout = time.Second
 
 // Rows returns the visible rows as styled strings (SGR and OSC 8, trailing
 // blanks trimmed, styles reset at the end of each row), reusing dst. Only
 // rows whose content changed since they were last rendered are rendered
 // again; a scrolled row keeps its rendering.
+//
+// While the program holds a synchronized update (?2026, at most
+// syncTimeout), Rows returns the last frame built before it began, so a
+// half-drawn frame is never shown.
 func (t *Terminal) Rows(dst []string) []string {
 	dst = dst[:0]
+	if t.sync && len(t.frame) == t.rows {
+		if time.Since(t.syncStart) < syncTimeout {
+			return append(dst, t.frame...)
+		}
+		t.sync = false // the program forgot to end it
+	}
+	defer func() { t.frame = append(t.frame[:0], dst...) }()
 	for y := range t.rows {
 		l := t.scr.row(y)
 		if l.dirty {
@@ -38,7 +54,7 @@ func (t *Terminal) Invalidate() {
 // forgets them. While the program holds a synchronized update (?2026) it
 // reports nothing, so a half-drawn frame is not announced.
 func (t *Terminal) ChangedRows(dst []int) []int {
-	if t.sync {
+	if t.sync && time.Since(t.syncStart) < syncTimeout {
 		return dst
 	}
 	for y := range t.rows {

@@ -2,6 +2,7 @@ package vt
 
 import (
 	"strconv"
+	"time"
 	"unicode/utf8"
 )
 
@@ -103,6 +104,8 @@ type Terminal struct {
 	cursorShape  uint8
 	cursorBlink  bool
 	sync         bool
+	syncStart    time.Time
+	frame        []string // the last frame Rows built, shown during a synchronized update
 	title        string
 	bells        uint64
 
@@ -918,6 +921,9 @@ func (t *Terminal) setPrivateMode(n int32, on bool) {
 	case 2004:
 		t.modes.BracketedPaste = on
 	case 2026:
+		if on && !t.sync {
+			t.syncStart = time.Now()
+		}
 		t.sync = on
 	}
 }
