@@ -599,22 +599,31 @@ func rawEscape(s string) string {
 // plus holders, names, members and hidden. With -T, children nest. It
 // streams: on a big machine the output is megabytes.
 func printLsJSON(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColumn, tree string) error {
+	// Every object has the same keys: build them once and share them, and
+	// take all objects and values from two allocations (thousands of rows).
+	var keys []string
+	var colOf []int
+	for i, c := range cols {
+		key := strings.ToLower(c.name)
+		switch key {
+		case "holders", "names", "owneruid":
+			continue // added below under their JSON names
+		}
+		keys, colOf = append(keys, key), append(colOf, i)
+	}
+	keys = append(keys, "holders", "names", "members", "hidden", "owner_uid")
+	nk := len(keys)
+	store := make([]orderedObject, len(rows))
+	vals := make([]any, len(rows)*nk)
 	objs := make([]*orderedObject, len(rows))
 	for i, ns := range rows {
-		obj := &orderedObject{keys: make([]string, 0, len(cols)+5), vals: make([]any, 0, len(cols)+5)}
-		for _, c := range cols {
-			key := strings.ToLower(c.name)
-			switch key {
-			case "holders", "names", "owneruid":
-				continue // added below under their JSON names
-			}
-			obj.add(key, c.json(v, ns))
+		obj := &store[i]
+		obj.keys, obj.vals = keys, vals[i*nk:i*nk:(i+1)*nk]
+		for _, ci := range colOf {
+			obj.vals = append(obj.vals, cols[ci].json(v, ns))
 		}
-		obj.add("holders", holdersJSON(ns))
-		obj.add("names", nonNil(ns.Names))
-		obj.add("members", intList(ns.Members))
-		obj.add("hidden", ns.Hidden)
-		obj.add("owner_uid", numOrNull(ns.OwnerUID, ns.OwnerUID >= 0))
+		obj.vals = append(obj.vals, holdersJSON(ns), nonNil(ns.Names), intList(ns.Members), ns.Hidden,
+			numOrNull(ns.OwnerUID, ns.OwnerUID >= 0))
 		objs[i] = obj
 	}
 	var top []*orderedObject
@@ -798,8 +807,6 @@ type orderedObject struct {
 	vals     []any
 	children []*orderedObject
 }
-
-func (o *orderedObject) add(k string, v any) { o.keys, o.vals = append(o.keys, k), append(o.vals, v) }
 
 // memberJSON is one member process in --members -J output.
 type memberJSON struct {

@@ -72,6 +72,10 @@ func (b *nsBuilder) id(ino uint64) NSID { return NSID{Dev: b.dev, Ino: ino} }
 // created in a network namespace other than their process's.
 func (b *nsBuilder) addProcesses(pids []int) {
 	procs, root := b.s.procs, b.s.procRoot
+	// Neighbouring pids mostly share namespaces: remember the last one of
+	// each type and skip the map for a repeat.
+	var lastIno [NumTypes]uint64
+	var lastAcc [NumTypes]*nsAcc
 	for _, pid := range pids {
 		e := procs[pid]
 		if e == nil {
@@ -81,7 +85,11 @@ func (b *nsBuilder) addProcesses(pids []int) {
 			if ino == 0 {
 				continue
 			}
-			a := b.get(NSType(t), b.id(ino))
+			a := lastAcc[t]
+			if a == nil || lastIno[t] != ino {
+				a = b.get(NSType(t), b.id(ino))
+				lastIno[t], lastAcc[t] = ino, a
+			}
 			a.ns.NProcs++
 			a.addMember(pid)
 			if a.lowest == nil {
