@@ -266,3 +266,55 @@ func TestVTTablesBounded(t *testing.T) {
 		t.Fatalf("cell after compaction: %q %q", term.LinkURL(c.Link), term.CellText(c))
 	}
 }
+
+// TestVTReflow: soft-wrapped lines are rewrapped when the width changes,
+// hard newlines are kept, the cursor moves with its text, rows that no
+// longer fit go to the scrollback, wide characters are never split.
+func TestVTReflow(t *testing.T) {
+	term, _ := feed(t, 4, 10, "0123456789abcde\r\n$ ")
+	wantText(t, term, "0123456789\nabcde\n$\n")
+	term.Resize(4, 20)
+	wantText(t, term, "0123456789abcde\n$\n\n")
+	wantCursor(t, term, 1, 2)
+	term.Resize(4, 6)
+	wantText(t, term, "012345\n6789ab\ncde\n$")
+	wantCursor(t, term, 3, 2)
+	term.Resize(4, 4)
+	// 4 rows of "0123456789abcde" and the prompt: the top row scrolls off.
+	wantText(t, term, "4567\n89ab\ncde\n$")
+	wantCursor(t, term, 3, 2)
+	if n := term.ScrollbackLen(); n != 1 || term.ScrollbackText(0) != "0123" {
+		t.Fatalf("scrollback %d %q", n, term.ScrollbackText(0))
+	}
+	term.Write([]byte("typed"))
+	wantText(t, term, "89ab\ncde\n$ ty\nped")
+	if n := term.ScrollbackLen(); n != 2 || term.ScrollbackText(1) != "4567" {
+		t.Fatalf("scrollback %d %q", n, term.ScrollbackText(1))
+	}
+	checkInvariants(t, term)
+
+	// Wide characters move whole to the next row.
+	w, _ := feed(t, 3, 6, "ab中文字x\r\n")
+	wantText(t, w, "ab中文\n字x\n")
+	w.Resize(3, 5)
+	wantText(t, w, "ab中\n文字x\n")
+	w.Resize(3, 3)
+	checkInvariants(t, w)
+	w.Resize(3, 1)
+	checkInvariants(t, w)
+	w.Resize(3, 12)
+	checkInvariants(t, w)
+
+	// The cursor in the middle of wrapped text stays on its character.
+	c, _ := feed(t, 3, 5, "abcdefgh\x1b[2;2H")
+	c.Resize(3, 10)
+	wantText(t, c, "abcdefgh\n\n")
+	wantCursor(t, c, 0, 6)
+	// The alternate screen is not reflowed; the main screen is, under it.
+	a, _ := feed(t, 3, 5, "abcdefgh\x1b[?1049h\x1b[HALT-SCREEN")
+	a.Resize(3, 10)
+	wantText(t, a, "ALT-S\nCREEN\n")
+	a.Write([]byte("\x1b[?1049l"))
+	wantText(t, a, "abcdefgh\n\n")
+	wantCursor(t, a, 0, 8)
+}

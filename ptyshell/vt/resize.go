@@ -1,6 +1,9 @@
 package vt
 
-// Resize changes the screen size. On the main screen, when it gets shorter,
+// Resize changes the screen size. When the width changes, the main screen
+// is reflowed: rows the program's output soft-wrapped are joined and wrapped
+// again at the new width (the scrollback keeps its rendered lines as they
+// are). On the main screen, when it gets shorter,
 // the rows around the cursor are kept and the top rows go to the
 // scrollback (like xterm and tmux); columns are truncated or extended, and
 // a wide character cut by the new right edge is blanked. The scroll region
@@ -11,6 +14,9 @@ func (t *Terminal) Resize(rows, cols int) {
 		return
 	}
 	t.wrap = false
+	if cols != t.cols {
+		t.reflowMain(rows, cols)
+	}
 	// Keep the main screen's cursor row visible.
 	mainY := t.y
 	if t.altOn {
@@ -86,4 +92,129 @@ func (s *screen) resize(rows, cols int) {
 	}
 	s.lines = lines
 	s.top = 0
+}
+
+// reflowMain rewraps the main screen's soft-wrapped lines at a new width
+// and moves its cursor (the saved one when the alternate screen is shown)
+// with the text it was on. Rows beyond the new height that are above the
+// cursor go to the scrollback; empty rows below the cursor are dropped.
+func (t *Terminal) reflowMain(rows, cols int) {
+	old := t.main.linear()
+	oldCols := t.cols
+	cy, cx, cwrap := t.y, t.x, t.wrap
+	if t.altOn {
+		cy, cx, cwrap = t.saved[0].y, t.saved[0].x, false
+	}
+	if cwrap {
+		cx++ // the cursor sits after the last column
+	}
+	var out []*line
+	newY, newX := -1, 0
+	var buf []Cell
+	for i := 0; i < len(old); {
+		j := i
+		for j < len(old)-1 && old[j].wrapped {
+			j++
+		}
+		buf = buf[:0]
+		for k := i; k <= j; k++ {
+			if k < j {
+				buf = append(buf, old[k].cells[:oldCols]...)
+			} else {
+				buf = append(buf, old[k].cells[:old[k].n]...)
+			}
+		}
+		end := len(buf)
+		for end > 0 && buf[end-1] == (Cell{}) {
+			end--
+		}
+		cur := -1
+		if cy >= i && cy <= j {
+			cur = (cy-i)*oldCols + cx
+			for end < cur {
+				buf = append(buf[:end], Cell{})
+				end++
+			}
+		}
+		buf = buf[:end]
+		start := 0
+		for {
+			l := &line{cells: make([]Cell, cols), dirty: true, styled: true}
+			take := min(cols, len(buf)-start)
+			if take == cols && take > 0 && buf[start+take-1].A&AttrWide != 0 {
+				take-- // a wide character never straddles the edge
+			}
+			if take == 0 && len(buf)-start > 0 {
+				take = 1 // a wide character on a 1-column screen: drop it
+			}
+			copy(l.cells, buf[start:start+take])
+			// Never keep half of a wide character.
+			if c := &l.cells[0]; c.A&AttrCont != 0 {
+				*c = Cell{Bg: c.Bg}
+			}
+			if take > 0 {
+				if c := &l.cells[take-1]; c.A&AttrWide != 0 && (take == cols || l.cells[take].A&AttrCont == 0) {
+					*c = Cell{Bg: c.Bg}
+				}
+			}
+			l.n = take
+			if cur >= start && (cur < start+take || start+take >= len(buf)) && newY < 0 {
+				newY, newX = len(out), cur-start
+			}
+			start += take
+			out = append(out, l)
+			if start >= len(buf) {
+				break
+			}
+			l.wrapped = true
+		}
+		i = j + 1
+	}
+	if newY < 0 {
+		newY, newX = min(cy, len(out)-1), cx
+	}
+	// A cursor just past the last column goes to the start of the next
+	// row, or stays after the last column with a pending wrap.
+	wrapPending := false
+	if newX >= cols {
+		if newY+1 < len(out) && newX == cols {
+			newY, newX = newY+1, 0
+		} else {
+			newX, wrapPending = cols-1, true
+		}
+	}
+	// Drop empty rows below the cursor, push rows above it that do not fit.
+	for len(out) > rows && len(out)-1 > newY && out[len(out)-1].n == 0 {
+		out = out[:len(out)-1]
+	}
+	if k := min(len(out)-rows, newY); k > 0 {
+		for _, l := range out[:k] {
+			t.pushScrollback(l)
+		}
+		out = out[k:]
+		newY -= k
+	}
+	if len(out) > rows {
+		out = out[:rows]
+	}
+	for len(out) < t.rows {
+		out = append(out, &line{cells: make([]Cell, cols), dirty: true})
+	}
+	t.main.lines = out
+	t.main.top = 0
+	if t.altOn {
+		t.saved[0].x, t.saved[0].y = min(newX, cols-1), newY
+	} else {
+		t.x, t.y, t.wrap = newX, newY, wrapPending && t.autowrap
+		t.saved[0].x = min(t.saved[0].x, cols-1)
+	}
+	// Rows now have the new width; screen.resize only adjusts the height.
+	for _, l := range t.main.lines {
+		if len(l.cells) != cols {
+			c := make([]Cell, cols)
+			copy(c, l.cells)
+			l.cells = c
+			l.n = min(l.n, cols)
+		}
+	}
 }
