@@ -76,6 +76,7 @@ func TestVTReplies(t *testing.T) {
 		{"\x1b]4;1;?;196;?\x07", "\x1b]4;1;rgb:cdcd/0000/0000\a\x1b]4;196;rgb:ffff/0000/0000\a"},
 		{"\x1b]52;c;?\x07\x1b]52;c;aGk=\x07", ""},
 		{"\x1b[>q", "\x1bP>|nstui\x1b\\"},
+		{"\x1b[18t\x1b[14t", "\x1b[8;5;10t"},
 		{"\x1b[2;3r\x1bP$qr\x1b\\\x1bP$qm\x1b\\\x1b[4 q\x1bP$q q\x1b\\\x1bP$qx\x1b\\", "\x1bP1$r2;3r\x1b\\\x1bP1$r0m\x1b\\\x1bP1$r4 q\x1b\\\x1bP0$r\x1b\\"},
 	}
 	for _, c := range cases {
@@ -242,6 +243,14 @@ func TestVTBellsTitle(t *testing.T) {
 	term, _ := feed(t, 3, 20, "\x07\x1b]0;first\x07\x07\x1b]2;second\x1b\\\x1b]1;icon\x07\x1b]8;id=1;http://a\x1b\\L\x1b]8;;\x1b\\N")
 	if term.Bells() != 2 || term.Title() != "second" {
 		t.Fatalf("bells %d title %q", term.Bells(), term.Title())
+	}
+	term.Write([]byte("\x1b[22;0t\x1b]2;vim\x07"))
+	if term.Title() != "vim" {
+		t.Fatalf("title %q", term.Title())
+	}
+	term.Write([]byte("\x1b[23;0t\x1b[23;0t"))
+	if term.Title() != "second" {
+		t.Fatalf("title after pop %q", term.Title())
 	}
 	l, _ := term.CellAt(0, 0)
 	n, _ := term.CellAt(0, 1)

@@ -557,6 +557,27 @@ func (t *Terminal) csiPlain(final byte) {
 		t.save()
 	case 'u':
 		t.restore()
+	case 't':
+		t.windowOp()
+	}
+}
+
+// windowOp answers the XTWINOPS a pane can: the text area size (18) and
+// the title stack (22 push, 23 pop; bounded).
+func (t *Terminal) windowOp() {
+	switch t.param(0, 0) {
+	case 18:
+		t.send("\x1b[8;", itoa(t.rows), ";", itoa(t.cols), "t")
+	case 22:
+		if len(t.titles) >= maxTitles {
+			t.titles = append(t.titles[:0], t.titles[1:]...)
+		}
+		t.titles = append(t.titles, t.title)
+	case 23:
+		if n := len(t.titles); n > 0 {
+			t.title = t.titles[n-1]
+			t.titles = t.titles[:n-1]
+		}
 	}
 }
 

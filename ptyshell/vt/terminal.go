@@ -14,6 +14,7 @@ const (
 	maxCluster  = 32        // bytes of one grapheme cluster
 	maxDim      = 4096      // rows or columns
 	maxParamVal = 1<<16 - 1 // numeric parameters are clamped to this
+	maxTitles   = 16        // entries of the title stack
 )
 
 // Mouse tracking modes (Modes.Mouse).
@@ -107,6 +108,7 @@ type Terminal struct {
 	syncStart    time.Time
 	frame        []string // the last frame Rows built, shown during a synchronized update
 	title        string
+	titles       []string // XTWINOPS title stack
 	bells        uint64
 
 	sb    scrollback
