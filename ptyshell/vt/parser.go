@@ -22,12 +22,7 @@ func (t *Terminal) Write(p []byte) (int, error) {
 		b := p[i]
 		switch {
 		case b >= 0x20 && b < 0x7f:
-			j := i + 1
-			for j < len(p) && p[j] >= 0x20 && p[j] < 0x7f {
-				j++
-			}
-			t.printASCII(p[i:j])
-			i = j
+			i = t.printASCII(p, i)
 		case b == 0x1b:
 			if i+2 < len(p) && p[i+1] == '[' {
 				if k := t.csiFast(p, i+2); k > 0 {

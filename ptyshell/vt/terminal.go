@@ -303,68 +303,81 @@ func (t *Terminal) screenIdx() int {
 // ---- printing ----
 
 // printASCII prints a run of printable ASCII bytes.
-func (t *Terminal) printASCII(run []byte) {
+func (t *Terminal) printASCII(p []byte, i int) int {
 	if t.g[t.gl] || t.insert {
-		for _, b := range run {
-			t.printRune(rune(b))
+		j := i
+		for j < len(p) && p[j] >= 0x20 && p[j] < 0x7f {
+			t.printRune(rune(p[j]))
+			j++
 		}
-		return
+		return j
 	}
 	pen := t.pen
-	for len(run) > 0 {
+	styled := pen.A|pen.Link != 0 || pen.Fg|pen.Bg|pen.Ul != 0
+	for i < len(p) && p[i] >= 0x20 && p[i] < 0x7f {
 		if t.wrap {
 			t.doWrap()
 		}
 		l := t.scr.row(t.y)
 		x := t.x
-		n := min(len(run), t.cols-x)
-		cells := l.cells[x : x+n]
+		cells := l.cells[x:t.cols]
 		if cells[0].A&AttrCont != 0 && x > 0 {
 			l.cells[x-1] = Cell{Bg: l.cells[x-1].Bg}
 		}
-		if cells[n-1].A&AttrWide != 0 && x+n < t.cols {
-			l.cells[x+n] = Cell{Bg: l.cells[x+n].Bg}
-		}
-		if pen.A|pen.Link != 0 || pen.Fg|pen.Bg|pen.Ul != 0 {
-			l.styled = true
-		}
-		for i, b := range run[:n] {
-			c := &cells[i]
+		// Write cells while the bytes are printable, up to the edge.
+		k := 0
+		for k < len(cells) && i < len(p) {
+			b := p[i]
+			if b < 0x20 || b >= 0x7f {
+				break
+			}
+			c := &cells[k]
 			c.R = rune(b)
 			c.A = pen.A
 			c.Link = pen.Link
 			c.Fg = pen.Fg
 			c.Bg = pen.Bg
 			c.Ul = pen.Ul
+			k++
+			i++
 		}
-		t.last = rune(run[n-1])
-		x += n
+		if k < len(cells) && cells[k].A&AttrCont != 0 {
+			// The run ended on the first half of a wide character.
+			cells[k] = Cell{Bg: cells[k].Bg}
+		}
+		if styled {
+			l.styled = true
+		}
+		t.last = cells[k-1].R
+		x += k
 		if x > l.n {
 			l.n = x
 		}
-		if !l.dirty {
-			l.dirty = true
-		}
+		l.dirty = true
 		t.changed[t.y] = true
-		run = run[n:]
 		if x < t.cols {
 			t.x = x
-			continue
+			return i
 		}
 		t.x = t.cols - 1
 		if t.autowrap {
 			t.wrap = true
 			continue
 		}
-		if len(run) > 0 {
-			// No autowrap: the rest overwrites the last column.
+		// No autowrap: the rest of the run overwrites the last column.
+		j := i
+		for j < len(p) && p[j] >= 0x20 && p[j] < 0x7f {
+			j++
+		}
+		if j > i {
 			c := &l.cells[t.cols-1]
 			*c = pen
-			c.R = rune(run[len(run)-1])
+			c.R = rune(p[j-1])
 			t.last = c.R
-			run = nil
 		}
+		return j
 	}
+	return i
 }
 
 // doWrap moves to the start of the next row for a pending wrap.
