@@ -173,7 +173,7 @@ func (t *Terminal) resetState() {
 	t.saved = [2]savedCursor{}
 	t.modes = Modes{}
 	t.mouse = [4]bool{}
-	t.cursorHidden, t.cursorShape, t.cursorBlink = false, CursorBlock, false
+	t.cursorHidden, t.cursorShape, t.cursorBlink = false, CursorBlock, true // DECSCUSR 0: blinking block
 	t.sync = false
 	t.last = 0
 	t.tabs = make([]bool, t.cols)
