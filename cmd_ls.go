@@ -613,38 +613,54 @@ func printLsJSON(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColum
 	}
 	keys = append(keys, "holders", "names", "members", "hidden", "owner_uid")
 	nk := len(keys)
-	store := make([]orderedObject, len(rows))
-	vals := make([]any, len(rows)*nk)
-	objs := make([]*orderedObject, len(rows))
-	for i, ns := range rows {
-		obj := &store[i]
-		obj.keys, obj.vals = keys, vals[i*nk:i*nk:(i+1)*nk]
+	fill := func(obj *orderedObject, ns *nsops.Namespace) {
+		obj.keys = keys
 		for _, ci := range colOf {
 			obj.vals = append(obj.vals, cols[ci].json(v, ns))
 		}
 		obj.vals = append(obj.vals, holdersJSON(ns), nonNil(ns.Names), intList(ns.Members), ns.Hidden,
 			numOrNull(ns.OwnerUID, ns.OwnerUID >= 0))
-		objs[i] = obj
-	}
-	var top []*orderedObject
-	if tree == "" {
-		top = objs
-	} else {
-		order, depth, _ := treeRows(rows, tree)
-		var stack []*orderedObject
-		for _, i := range order {
-			d := depth[i]
-			stack = stack[:min(len(stack), d)]
-			if d == 0 || len(stack) == 0 {
-				top = append(top, objs[i])
-			} else {
-				stack[len(stack)-1].children = append(stack[len(stack)-1].children, objs[i])
-			}
-			stack = append(stack, objs[i])
-		}
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString("{\n   \"namespaces\": [")
+	if tree == "" {
+		// Flat: stream, one reused object at a time (fresh memory is costly).
+		obj := orderedObject{vals: make([]any, 0, nk)}
+		for i, ns := range rows {
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			obj.vals = obj.vals[:0]
+			fill(&obj, ns)
+			if err := writeObject(bw, &obj, 2); err != nil {
+				return err
+			}
+		}
+		if len(rows) > 0 {
+			bw.WriteString("\n   ")
+		}
+		bw.WriteString("]\n}\n")
+		return bw.Flush()
+	}
+	store := make([]orderedObject, len(rows))
+	vals := make([]any, len(rows)*nk)
+	for i, ns := range rows {
+		store[i].vals = vals[i*nk : i*nk : (i+1)*nk]
+		fill(&store[i], ns)
+	}
+	var top []*orderedObject
+	order, depth, _ := treeRows(rows, tree)
+	var stack []*orderedObject
+	for _, i := range order {
+		d := depth[i]
+		stack = stack[:min(len(stack), d)]
+		if d == 0 || len(stack) == 0 {
+			top = append(top, &store[i])
+		} else {
+			stack[len(stack)-1].children = append(stack[len(stack)-1].children, &store[i])
+		}
+		stack = append(stack, &store[i])
+	}
 	if err := writeObjects(bw, top, 2); err != nil {
 		return err
 	}
@@ -658,32 +674,13 @@ type intList []int
 // writeObjects writes a JSON array body of objects, indented like lsns (three
 // spaces a level).
 func writeObjects(bw *bufio.Writer, objs []*orderedObject, level int) error {
-	pad := strings.Repeat("   ", level)
-	open, keyPad := "\n"+pad+"{", "\n"+pad+"   "
 	for i, o := range objs {
 		if i > 0 {
 			bw.WriteByte(',')
 		}
-		bw.WriteString(open)
-		for k, key := range o.keys {
-			if k > 0 {
-				bw.WriteByte(',')
-			}
-			bw.WriteString(keyPad)
-			writeJSONString(bw, key)
-			bw.WriteString(": ")
-			if err := writeJSONValue(bw, o.vals[k]); err != nil {
-				return fmt.Errorf("json key %s: %w", key, err)
-			}
+		if err := writeObject(bw, o, level); err != nil {
+			return err
 		}
-		if len(o.children) > 0 {
-			bw.WriteString(",\n" + pad + "   \"children\": [")
-			if err := writeObjects(bw, o.children, level+2); err != nil {
-				return err
-			}
-			bw.WriteString("\n" + pad + "   ]")
-		}
-		bw.WriteString("\n" + pad + "}")
 	}
 	if len(objs) > 0 {
 		bw.WriteString("\n" + strings.Repeat("   ", max(level-1, 0)))
@@ -691,19 +688,56 @@ func writeObjects(bw *bufio.Writer, objs []*orderedObject, level int) error {
 	return nil
 }
 
+// writeObject writes one object of such an array body, with its children.
+func writeObject(bw *bufio.Writer, o *orderedObject, level int) error {
+	pad := indents[:min(3*level, len(indents))]
+	if len(pad) < 3*level {
+		pad = strings.Repeat("   ", level)
+	}
+	bw.WriteByte('\n')
+	bw.WriteString(pad)
+	bw.WriteByte('{')
+	for k, key := range o.keys {
+		if k > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteByte('\n')
+		bw.WriteString(pad)
+		bw.WriteString("   ")
+		writeJSONString(bw, key)
+		bw.WriteString(": ")
+		if err := writeJSONValue(bw, o.vals[k]); err != nil {
+			return fmt.Errorf("json key %s: %w", key, err)
+		}
+	}
+	if len(o.children) > 0 {
+		bw.WriteString(",\n" + pad + "   \"children\": [")
+		if err := writeObjects(bw, o.children, level+2); err != nil {
+			return err
+		}
+		bw.WriteString("\n" + pad + "   ]")
+	}
+	bw.WriteByte('\n')
+	bw.WriteString(pad)
+	bw.WriteByte('}')
+	return nil
+}
+
+// indents is the indentation of the first levels, sliced instead of built.
+const indents = "                                                            "
+
 // writeJSONValue writes the value types the columns produce without
 // reflection; anything else goes through encoding/json (compact).
 func writeJSONValue(bw *bufio.Writer, v any) error {
-	var num [24]byte
 	switch x := v.(type) {
 	case nil:
 		bw.WriteString("null")
 	case string:
 		writeJSONString(bw, x)
 	case int:
-		bw.Write(strconv.AppendInt(num[:0], int64(x), 10))
+		bw.Write(strconv.AppendInt(bw.AvailableBuffer(), int64(x), 10))
 	case uint64:
-		bw.Write(strconv.AppendUint(num[:0], x, 10))
+		bw.Write(strconv.AppendUint(bw.AvailableBuffer(), x, 10))
 	case bool:
 		bw.WriteString(strconv.FormatBool(x))
 	case intList:
@@ -712,7 +746,7 @@ func writeJSONValue(bw *bufio.Writer, v any) error {
 			if i > 0 {
 				bw.WriteByte(',')
 			}
-			bw.Write(strconv.AppendInt(num[:0], int64(n), 10))
+			bw.Write(strconv.AppendInt(bw.AvailableBuffer(), int64(n), 10))
 		}
 		bw.WriteByte(']')
 	case []string: // as encoding/json writes it, without reflection
@@ -732,30 +766,30 @@ func writeJSONValue(bw *bufio.Writer, v any) error {
 			}
 			bw.WriteString(`{"kind":`)
 			writeMarshalString(bw, h.Kind)
-			writeOmitInt := func(key string, n uint64) {
-				if n != 0 {
-					bw.WriteString(key)
-					bw.Write(strconv.AppendUint(num[:0], n, 10))
-				}
-			}
 			if h.PID != 0 {
 				bw.WriteString(`,"pid":`)
-				bw.Write(strconv.AppendInt(num[:0], int64(h.PID), 10))
+				bw.Write(strconv.AppendInt(bw.AvailableBuffer(), int64(h.PID), 10))
 			}
 			if h.TID != 0 {
 				bw.WriteString(`,"tid":`)
-				bw.Write(strconv.AppendInt(num[:0], int64(h.TID), 10))
+				bw.Write(strconv.AppendInt(bw.AvailableBuffer(), int64(h.TID), 10))
 			}
 			if h.FD != nil {
 				bw.WriteString(`,"fd":`)
-				bw.Write(strconv.AppendInt(num[:0], int64(*h.FD), 10))
+				bw.Write(strconv.AppendInt(bw.AvailableBuffer(), int64(*h.FD), 10))
 			}
 			if h.Path != "" {
 				bw.WriteString(`,"path":`)
 				writeMarshalString(bw, h.Path)
 			}
-			writeOmitInt(`,"mntns":`, h.MntNS)
-			writeOmitInt(`,"child":`, h.Child)
+			if h.MntNS != 0 {
+				bw.WriteString(`,"mntns":`)
+				bw.Write(strconv.AppendUint(bw.AvailableBuffer(), h.MntNS, 10))
+			}
+			if h.Child != 0 {
+				bw.WriteString(`,"child":`)
+				bw.Write(strconv.AppendUint(bw.AvailableBuffer(), h.Child, 10))
+			}
 			bw.WriteByte('}')
 		}
 		bw.WriteByte(']')
