@@ -77,6 +77,7 @@ func TestVTReplies(t *testing.T) {
 		{"\x1b]52;c;?\x07\x1b]52;c;aGk=\x07", ""},
 		{"\x1b[>q", "\x1bP>|nstui\x1b\\"},
 		{"\x1b[18t\x1b[14t", "\x1b[8;5;10t"},
+		{"\x1b[?4m\x1b[>4;2m\x1b[?4m", "\x1b[>4;0m\x1b[>4;2m"},
 		{"\x1b[2;3r\x1bP$qr\x1b\\\x1bP$qm\x1b\\\x1b[4 q\x1bP$q q\x1b\\\x1bP$qx\x1b\\", "\x1bP1$r2;3r\x1b\\\x1bP1$r0m\x1b\\\x1bP1$r4 q\x1b\\\x1bP0$r\x1b\\"},
 	}
 	for _, c := range cases {
@@ -244,11 +245,11 @@ func TestVTBellsTitle(t *testing.T) {
 	if term.Bells() != 2 || term.Title() != "second" {
 		t.Fatalf("bells %d title %q", term.Bells(), term.Title())
 	}
-	term.Write([]byte("\x1b[22;0t\x1b]2;vim\x07"))
+	term.Write([]byte("\x1b[22;1t\x1b[22;2t\x1b]2;vim\x07"))
 	if term.Title() != "vim" {
 		t.Fatalf("title %q", term.Title())
 	}
-	term.Write([]byte("\x1b[23;0t\x1b[23;0t"))
+	term.Write([]byte("\x1b[23;1t\x1b[23;2t\x1b[23;0t"))
 	if term.Title() != "second" {
 		t.Fatalf("title after pop %q", term.Title())
 	}

@@ -384,6 +384,11 @@ func (t *Terminal) csi(body []byte, final byte) {
 			t.ed(t.param(0, 0))
 		case 'K':
 			t.el(t.param(0, 0))
+		case 'm':
+			// XTQMODKEYS: report the modifyOtherKeys level.
+			if t.params[0] == 4 {
+				t.send("\x1b[>4;", itoa(int(t.modes.ModifyOtherKeys)), "m")
+			}
 		case 'n':
 			if t.param(0, 0) == 6 {
 				row, col := t.cprPos()
@@ -564,11 +569,17 @@ func (t *Terminal) windowOp() {
 	case 18:
 		t.send("\x1b[8;", itoa(t.rows), ";", itoa(t.cols), "t")
 	case 22:
+		if t.param(1, 0) == 1 {
+			return // the icon title, which is not kept
+		}
 		if len(t.titles) >= maxTitles {
 			t.titles = append(t.titles[:0], t.titles[1:]...)
 		}
 		t.titles = append(t.titles, t.title)
 	case 23:
+		if t.param(1, 0) == 1 {
+			return
+		}
 		if n := len(t.titles); n > 0 {
 			t.title = t.titles[n-1]
 			t.titles = t.titles[:n-1]
