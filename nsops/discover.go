@@ -637,7 +637,9 @@ func (s *Scanner) readProcLean(r *procReader, job *pidJob, dev uint64) {
 // procUID is lsns's UID of a process: the owner of /proc/<pid> (the euid of
 // a dumpable process), -1 when unreadable.
 func (r *procReader) procUID(root string, pid int) int {
-	if err := unix.Stat(r.pathOf(root, pid, ""), &r.scrap); err != nil {
+	r.cpath = append(append(r.cpath[:0], r.pathBytes(root, pid, "")...), 0)
+	_, _, e := unix.RawSyscall6(unix.SYS_NEWFSTATAT, uintptr(atFDCWD), uintptr(unsafe.Pointer(&r.cpath[0])), uintptr(unsafe.Pointer(&r.scrap)), 0, 0, 0)
+	if e != 0 {
 		return -1
 	}
 	return int(r.scrap.Uid)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -384,13 +385,14 @@ func (b *nsBuilder) prefetch() {
 					return
 				}
 				a := todo[i]
-				fd, err := unix.Open(r.pathOf(b.s.procRoot, a.lowest.PID, "ns/"+a.ns.Type.String()), unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOCTTY, 0)
-				if err != nil {
+				p := append(append(r.pathBytes(b.s.procRoot, a.lowest.PID, "ns"), '/'), a.ns.Type.String()...)
+				fd, errno := r.rawOpenBytes(p, unix.O_RDONLY|unix.O_NOCTTY)
+				if errno != 0 {
 					continue
 				}
 				results[i] = queryNS(fd, a.ns.Type, nl)
 				results[i].anchorPID, results[i].anchorStart = a.lowest.PID, a.lowest.StartTime
-				unix.Close(fd)
+				rawClose(fd)
 			}
 		}(b.s.readers[w])
 	}
@@ -410,7 +412,8 @@ func queryNS(fd int, t NSType, nl *nlConn) *nsInfoEntry {
 		info.parent = relatedID(fd, unix.NS_GET_PARENT)
 	}
 	if t == UserNS {
-		if uid, err := unix.IoctlGetUint32(fd, unix.NS_GET_OWNER_UID); err == nil {
+		var uid uint32
+		if _, e := rawIoctl(fd, unix.NS_GET_OWNER_UID, uintptr(unsafe.Pointer(&uid))); e == 0 {
 			info.ownerUID = int(uid)
 		}
 	}
@@ -420,15 +423,16 @@ func queryNS(fd int, t NSType, nl *nlConn) *nsInfoEntry {
 	return info
 }
 
-// relatedID follows one hierarchy ioctl and returns the relative's identity.
+// relatedID follows one hierarchy ioctl and returns the relative's
+// identity (raw syscalls: a first scan makes thousands of these).
 func relatedID(fd int, req uint) NSID {
-	rfd, err := unix.IoctlRetInt(fd, req)
-	if err != nil {
+	rfd, e := rawIoctl(fd, req, 0)
+	if e != 0 {
 		return NSID{}
 	}
-	defer unix.Close(rfd)
+	defer rawClose(rfd)
 	var st unix.Stat_t
-	if unix.Fstat(rfd, &st) != nil {
+	if rawFstat(rfd, &st) != 0 {
 		return NSID{}
 	}
 	return NSID{Dev: st.Dev, Ino: st.Ino}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -16,6 +17,7 @@ type nlConn struct {
 	fd  int
 	seq uint32
 	buf []byte
+	req [unix.NLMSG_HDRLEN + 12]byte // the request being sent
 }
 
 func openNetlink() (*nlConn, error) {
@@ -39,7 +41,8 @@ func (c *nlConn) request(flags uint16, nsfd int) []byte {
 	if nsfd >= 0 {
 		n += 8
 	}
-	b := make([]byte, n)
+	b := c.req[:n]
+	clear(b)
 	ne := binary.NativeEndian
 	ne.PutUint32(b[0:], uint32(n))
 	ne.PutUint16(b[4:], unix.RTM_GETNSID)
@@ -57,11 +60,23 @@ func (c *nlConn) request(flags uint16, nsfd int) []byte {
 // getNSID returns lsns's NETNSID for the network namespace behind nsfd:
 // a number, "unassigned", or "" when the kernel would not say.
 func (c *nlConn) getNSID(nsfd int) string {
-	if err := unix.Send(c.fd, c.request(unix.NLM_F_REQUEST, nsfd), 0); err != nil {
+	// Raw syscalls: rtnetlink answers while sendto runs, so the reply is
+	// queued before recvfrom is called, and a first scan asks hundreds.
+	req := c.request(unix.NLM_F_REQUEST, nsfd)
+	if _, _, e := unix.RawSyscall6(unix.SYS_SENDTO, uintptr(c.fd), uintptr(unsafe.Pointer(&req[0])), uintptr(len(req)), 0, 0, 0); e != 0 {
 		return ""
 	}
-	n, _, err := unix.Recvfrom(c.fd, c.buf, 0)
-	if err != nil {
+	n := 0
+	rn, _, e := unix.RawSyscall6(unix.SYS_RECVFROM, uintptr(c.fd), uintptr(unsafe.Pointer(&c.buf[0])), uintptr(len(c.buf)), unix.MSG_DONTWAIT, 0, 0)
+	switch {
+	case e == 0:
+		n = int(rn)
+	case e == unix.EAGAIN: // not queued yet after all: wait for it
+		var err error
+		if n, _, err = unix.Recvfrom(c.fd, c.buf, 0); err != nil {
+			return ""
+		}
+	default:
 		return ""
 	}
 	ids, _ := parseNSIDMessages(c.buf[:n], c.seq)

@@ -49,6 +49,32 @@ func (r *procReader) rawOpen(path string, flags int) (int, error) {
 
 func rawClose(fd int) { unix.RawSyscall(unix.SYS_CLOSE, uintptr(fd), 0, 0) }
 
+// rawOpenBytes opens the path in p (not NUL-terminated) read-only.
+func (r *procReader) rawOpenBytes(p []byte, flags int) (int, unix.Errno) {
+	r.cpath = append(append(r.cpath[:0], p...), 0)
+	fd, _, e := unix.RawSyscall6(unix.SYS_OPENAT, uintptr(atFDCWD), uintptr(unsafe.Pointer(&r.cpath[0])), uintptr(flags|unix.O_CLOEXEC), 0, 0, 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int(fd), 0
+}
+
+// rawIoctl is ioctl(2) for requests the kernel answers at once (the nsfs
+// ones, SIOCGSKNS): no hand-off of the scheduler's P around it.
+func rawIoctl(fd int, req uint, arg uintptr) (int, unix.Errno) {
+	r, _, e := unix.RawSyscall(unix.SYS_IOCTL, uintptr(fd), uintptr(req), arg)
+	if e != 0 {
+		return -1, e
+	}
+	return int(r), 0
+}
+
+// rawFstat is fstat(2) without the scheduler hand-off.
+func rawFstat(fd int, st *unix.Stat_t) unix.Errno {
+	_, _, e := unix.RawSyscall(unix.SYS_FSTAT, uintptr(fd), uintptr(unsafe.Pointer(st)), 0)
+	return e
+}
+
 // readSmall reads a small procfs file that the kernel generates without
 // waiting on the process (stat, status, schedstat) with raw syscalls.
 func (r *procReader) readSmall(path string) ([]byte, error) {
