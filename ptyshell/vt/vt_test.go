@@ -62,6 +62,8 @@ func TestVTSGRRender(t *testing.T) {
 	}
 }
 
+// BenchmarkVTSeq: the core alone on `seq 1 200000` bytes at 120x40 with a
+// full 10,000-line scrollback.
 func BenchmarkVTSeq(b *testing.B) {
 	var data []byte
 	for i := 1; i <= 200000; i++ {
