@@ -16,7 +16,15 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 
 // run builds the command tree, runs it and returns the process exit status.
 func run(args []string) int {
-	root := newRootCmd()
+	var root *cobra.Command
+	if len(args) > 0 && args[0] == "spawn" {
+		// nstui spawn is measured against unshare, and each command built
+		// costs page faults before it runs: build only what it needs.
+		root = newRootCmdWith(newSpawnCmd())
+		root.CompletionOptions.DisableDefaultCmd = true
+	} else {
+		root = newRootCmd()
+	}
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {
@@ -33,6 +41,15 @@ func run(args []string) int {
 // newRootCmd returns the whole command tree. Completions and the man page
 // are generated from this same tree (see cmd_docs.go).
 func newRootCmd() *cobra.Command {
+	root := newRootCmdWith(newLsCmd(), newSpawnCmd(), newEnterCmd(), newVersionCmd())
+	if docs := newGenDocsCmd(); docs != nil {
+		root.AddCommand(docs)
+	}
+	return root
+}
+
+// newRootCmdWith returns the root command with the given subcommands.
+func newRootCmdWith(cmds ...*cobra.Command) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "nstui",
 		Short: "See, spawn and enter Linux namespaces in one terminal UI",
@@ -48,10 +65,7 @@ terminal pane. Run without a subcommand to open the interactive UI.`,
 	}
 	root.CompletionOptions.HiddenDefaultCmd = false
 	addPaneFlags(root)
-	root.AddCommand(newLsCmd(), newSpawnCmd(), newEnterCmd(), newVersionCmd())
-	if docs := newGenDocsCmd(); docs != nil {
-		root.AddCommand(docs)
-	}
+	root.AddCommand(cmds...)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
 	})

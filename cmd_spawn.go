@@ -1,19 +1,14 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"os/signal"
 	"os/user"
 	"strconv"
-	"syscall"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/sys/unix"
 
 	"github.com/nstui/nstui/nsops"
+	"github.com/nstui/nstui/nsops/nsenter"
 )
 
 // spawnFlags holds the raw values of nstui spawn's flags.
@@ -72,14 +67,7 @@ not be set up.`,
 				fmt.Fprintln(c.OutOrStdout(), spec.Equivalent())
 				return nil
 			}
-			code, err := runSpawn(spec)
-			if err != nil {
-				return err
-			}
-			if code != 0 {
-				return exitError{code}
-			}
-			return nil
+			return runSpawn(spec)
 		},
 	}
 	fl := c.Flags()
@@ -169,126 +157,15 @@ func lookupID(v, opt string, lookup func(string) (string, error)) (int, error) {
 	return n, nil
 }
 
-// runSpawn starts the init on our own stdio and waits for it, forwarding
-// every signal we get to it (the init passes them on to the command). It
-// returns the exit status.
-func runSpawn(spec nsops.SpawnSpec) (int, error) {
-	// Job control: when we own the terminal's foreground, the command gets it.
-	if pgrp, err := unix.IoctlGetInt(0, unix.TIOCGPGRP); err == nil && pgrp == unix.Getpgrp() {
-		spec.Foreground = true
-	}
-	var (
-		cmd *exec.Cmd
-		jc  *nsops.JobControl
-		err error
-	)
-	if spec.Foreground {
-		cmd, jc, err = spec.CommandWithJobControl()
-	} else {
-		cmd, err = spec.Command()
-	}
+// runSpawn hands the checked spec to nstui spawn's C driver (see
+// nsops/nsenter/driver.c): the process the shell started, which is still
+// waiting before the Go runtime of this forked copy even started. The
+// driver makes the namespaces, runs the init, forwards signals, follows
+// job control and exits with the command's status; this process just exits.
+func runSpawn(spec nsops.SpawnSpec) error {
+	req, err := spec.DriverRequest()
 	if err != nil {
-		return 0, err
+		return err
 	}
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
-	// Our own process group: signals to our group (a terminal's ctrl-c
-	// when the command is not in the foreground) reach the command once,
-	// through us and the init.
-	cmd.SysProcAttr.Setpgid = true
-
-	sigs := make(chan os.Signal, 256)
-	signal.Notify(sigs)
-	defer signal.Stop(sigs)
-
-	err = cmd.Start()
-	for _, f := range cmd.ExtraFiles {
-		f.Close()
-	}
-	if err != nil {
-		if jc != nil {
-			jc.Close()
-		}
-		return 0, startError(spec, err)
-	}
-	stops := make(chan syscall.Signal, 1)
-	if jc != nil {
-		defer jc.Close()
-		go func() {
-			for {
-				sig, err := jc.WaitStop()
-				if err != nil {
-					return
-				}
-				select {
-				case stops <- sig:
-				default: // one pending stop is enough
-				}
-			}
-		}()
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	for {
-		select {
-		case sig := <-stops:
-			switch {
-			case parentDoesJobControl():
-				// The command stopped (ctrl-z): stop ourselves, so the
-				// shell that started us reports the job stopped and takes
-				// the terminal back, as it would with unshare.
-				_ = unix.Kill(os.Getpid(), unix.SIGSTOP)
-			case sig == unix.SIGTSTP:
-				// Nobody could resume us (the kernel ignores terminal
-				// stops in such an orphaned process group): go on.
-				_ = jc.Continue(true)
-			}
-		case sig := <-sigs:
-			switch {
-			case sig == unix.SIGCHLD || sig == unix.SIGURG:
-			case sig == unix.SIGCONT && jc != nil:
-				// fg or bg: the init continues the command, giving it the
-				// terminal back when we are in the foreground again.
-				pgrp, err := unix.IoctlGetInt(0, unix.TIOCGPGRP)
-				_ = jc.Continue(err == nil && pgrp == unix.Getpgrp())
-			default:
-				_ = cmd.Process.Signal(sig)
-			}
-		case err := <-done:
-			var ee *exec.ExitError
-			if err != nil && !errors.As(err, &ee) {
-				return 0, fmt.Errorf("wait for the init: %w", err)
-			}
-			ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
-			if ws.Signaled() {
-				return 128 + int(ws.Signal()), nil
-			}
-			return ws.ExitStatus(), nil
-		}
-	}
-}
-
-// parentDoesJobControl reports whether our parent can resume us after a
-// stop: it is in our session but another process group (a job-control
-// shell). Otherwise our process group is orphaned in the POSIX sense.
-func parentDoesJobControl() bool {
-	ppid := os.Getppid()
-	psid, err1 := unix.Getsid(ppid)
-	sid, err2 := unix.Getsid(0)
-	ppgrp, err3 := unix.Getpgid(ppid)
-	return err1 == nil && err2 == nil && err3 == nil && psid == sid && ppgrp != unix.Getpgrp()
-}
-
-// startError turns a failed clone into one line saying what to do.
-func startError(spec nsops.SpawnSpec, err error) error {
-	switch {
-	case errors.Is(err, unix.EPERM) && !spec.Has(nsops.UserNS) && os.Geteuid() != 0:
-		return errors.New("creating namespaces needs root (CAP_SYS_ADMIN): run as root, or add --user (-U) to create them as a normal user")
-	case errors.Is(err, unix.EPERM):
-		return fmt.Errorf("cannot create the namespaces: %w (the user namespace may be restricted, or a setgroups/id map is not allowed for this user)", err)
-	case errors.Is(err, unix.ENOSPC):
-		return fmt.Errorf("cannot create the namespaces: %w (a namespace limit in /proc/sys/user is reached)", err)
-	case errors.Is(err, unix.EINVAL):
-		return fmt.Errorf("cannot create the namespaces: %w (this kernel may lack one of the types)", err)
-	}
-	return fmt.Errorf("start the sandbox: %w", err)
+	return nsenter.DriverRun(req)
 }

@@ -508,20 +508,20 @@ func TestSpawnExitCodes(t *testing.T) {
 }
 
 // spawnSignals are the catchable signals the test sends, with bash's names
-// for them. Excepted: SIGCHLD (the init's own), SIGURG and SIGPROF (the Go
-// runtime keeps them: preemption, profiling; SIGPROF never reaches
-// signal.Notify at all), and real-time signals 32-34 (below).
+// for them: every one but SIGCHLD (the init's own). No Go runtime is in the
+// way (nstui spawn's driver and the init are C), so SIGURG, SIGPROF and the
+// real-time signals are forwarded too; 32 and 33 are left out only because
+// bash (glibc) cannot trap them.
 func spawnSignals() map[unix.Signal]string {
 	sigs := map[unix.Signal]string{}
 	for s := unix.Signal(1); s <= 31; s++ {
 		switch s {
-		case unix.SIGKILL, unix.SIGSTOP, unix.SIGCHLD, unix.SIGURG, unix.SIGPROF:
+		case unix.SIGKILL, unix.SIGSTOP, unix.SIGCHLD:
 			continue
 		}
 		sigs[s] = strings.TrimPrefix(unix.SignalName(s), "SIG")
 	}
-	// Real-time signals: 32 and 33 belong to glibc's threads and 34 to
-	// the Go runtime (no handler can be installed for it); 35-64 forward.
+	sigs[unix.Signal(34)] = "RTMIN"
 	sigs[unix.Signal(35)] = "RTMIN+1"
 	sigs[unix.Signal(64)] = "RTMAX"
 	return sigs
@@ -812,8 +812,9 @@ func TestSpawnSIGKILLTakesSandboxDown(t *testing.T) {
 
 func TestSpawnCommandGetsOnlyStdioAndNoInternalEnv(t *testing.T) {
 	testutil.RequireRoot(t)
-	// Give nstui an extra inherited fd and an internal-looking variable:
-	// neither may reach the command.
+	// Give nstui an extra inherited fd and an internal variable: neither
+	// may reach the command.
+	t.Setenv("_NSTUI_TEST_LEAK", "1")
 	leak, err := os.Open("/dev/null")
 	if err != nil {
 		t.Fatal(err)
@@ -856,8 +857,8 @@ func TestSpawnCommandGetsOnlyStdioAndNoInternalEnv(t *testing.T) {
 				t.Errorf("command environment has nstui's internal variables: %q", env)
 			}
 			initEnv, _ := os.ReadFile("/proc/" + strconv.Itoa(s.init) + "/environ")
-			if !bytes.Contains(initEnv, []byte("_NSTUI_INIT=")) {
-				t.Errorf("the init has no _NSTUI_INIT: the check above proves nothing")
+			if !bytes.Contains(initEnv, []byte("_NSTUI_TEST_LEAK=")) {
+				t.Errorf("the init has no _NSTUI_TEST_LEAK: the check above proves nothing")
 			}
 			if !bytes.Contains(env, []byte("PATH=")) {
 				t.Errorf("command environment lost PATH: %q", env)
@@ -987,4 +988,68 @@ func TestSpawnInitIsNamed(t *testing.T) {
 	if got := strings.TrimSpace(string(out)); got != "nstui-init" {
 		t.Fatalf("/proc/1/comm inside the sandbox = %q, want nstui-init", got)
 	}
+}
+
+// spawnThreads reads the thread count of a process from /proc.
+func spawnThreads(t *testing.T, pid int) string {
+	t.Helper()
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "Threads:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	t.Fatalf("no Threads line in /proc/%d/status", pid)
+	return ""
+}
+
+// TestSpawnDriverAndInitAreC: while the sandbox runs, neither the nstui the
+// shell waits on (the spawn driver) nor the init runs a Go runtime (which
+// has several threads from the start): both are single-threaded C, and the
+// init is nstui's only child (the Go command line parser is gone).
+func TestSpawnDriverAndInitAreC(t *testing.T) {
+	testutil.RequireRoot(t)
+	for _, flags := range [][]string{{"--pid"}, {}} {
+		t.Run(fmt.Sprint(flags), func(t *testing.T) {
+			args := append(append([]string{"spawn"}, flags...), "--", "sh", "-c", "echo ready; exec sleep 1000")
+			s := spawnStartReady(t, nil, args...) // asserts the init is the only child
+			for who, pid := range map[string]int{"nstui": s.cmd.Process.Pid, "the init": s.init} {
+				if n := spawnThreads(t, pid); n != "1" {
+					t.Errorf("%s (%d) has %s threads, want 1 (no Go runtime)", who, pid, n)
+				}
+			}
+			comm, _ := os.ReadFile("/proc/" + strconv.Itoa(s.init) + "/comm")
+			if strings.TrimSpace(string(comm)) != "nstui-init" {
+				t.Errorf("init comm %q, want nstui-init", comm)
+			}
+			_ = s.cmd.Process.Signal(unix.SIGTERM)
+			if code := s.wait(t); code != 128+int(unix.SIGTERM) {
+				t.Errorf("exit %d after SIGTERM, want %d", code, 128+int(unix.SIGTERM))
+			}
+		})
+	}
+}
+
+// TestSpawnBadInputLeavesNoParser: when the Go command line
+// parser rejects the input, nothing of it stays behind (it is not nstui's
+// child, so the driver cannot wait for it: it must exit on its own).
+func TestSpawnBadInputLeavesNoParser(t *testing.T) {
+	testutil.RequireRoot(t)
+	cmd := exec.Command(nstuiBinary, "spawn", "--bogus-"+strconv.Itoa(os.Getpid()))
+	_, errs, code := spawnRunCmd(t, cmd)
+	if code != 1 || !strings.Contains(errs, "unknown flag") {
+		t.Fatalf("exit %d, stderr %q", code, errs)
+	}
+	spawnEventually(t, "no process left with the bad flag", func() bool {
+		for _, p := range spawnAllPids() {
+			b, _ := os.ReadFile("/proc/" + strconv.Itoa(p) + "/cmdline")
+			if bytes.Contains(b, []byte("--bogus-"+strconv.Itoa(os.Getpid()))) {
+				return false
+			}
+		}
+		return true
+	})
 }

@@ -7,13 +7,17 @@ package main
 import (
 	"os"
 
-	// The hidden re-exec entry points, C constructors that run before the
-	// Go runtime starts: the enter helper, which joins namespaces when
-	// nsops.EnterSpec re-executes nstui, and the reaping init of
-	// nsops.SpawnSpec (see their docs). Neither ever reaches main.
-	_ "github.com/nstui/nstui/nsops/nsenter"
+	// C constructors that run before the Go runtime starts (see the
+	// package doc): the enter helper and the reaping init, which never
+	// reach main, and nstui spawn's driver, which waits for this process's
+	// verdict in a forked copy.
+	"github.com/nstui/nstui/nsops/nsenter"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:]))
+	code := run(os.Args[1:])
+	// In nstui spawn's command line parser, when no sandbox was handed to
+	// the driver: it exits with our status.
+	nsenter.DriverExit(code)
+	os.Exit(code)
 }

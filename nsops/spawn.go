@@ -299,7 +299,6 @@ type initConfig struct {
 	Root        string
 	Wd          string
 	Foreground  bool
-	JobControl  bool
 	GraceMS     int64
 }
 
@@ -330,7 +329,6 @@ func (c initConfig) encode() string {
 	str("root", c.Root)
 	str("wd", c.Wd)
 	flag("fg", c.Foreground)
-	flag("jc", c.JobControl)
 	w = append(w, "grace="+strconv.FormatInt(c.GraceMS, 10))
 	return strings.Join(w, " ")
 }
@@ -392,7 +390,11 @@ func (s SpawnSpec) initConfig() (initConfig, error) {
 //     not executable; 125 when the sandbox could not be set up (the init
 //     printed why on stderr).
 //   - To signal the command, signal cmd.Process: the init forwards every
-//     signal except SIGCHLD and SIGURG, exactly once.
+//     signal except SIGCHLD, exactly once.
+//
+// The init is C (nsops/nsenter/init.c), so the binary must be built with
+// cgo. nstui spawn does not use Command: its C driver clones the init
+// without re-executing nstui (see DriverRequest).
 func (s SpawnSpec) Command() (*exec.Cmd, error) {
 	cfg, err := s.initConfig()
 	if err != nil {
@@ -401,80 +403,57 @@ func (s SpawnSpec) Command() (*exec.Cmd, error) {
 	return s.command(cfg)
 }
 
-// JobControl links a terminal's job control to the sandbox, the way it works
-// for a plain `unshare --fork`: when the command stops (ctrl-z), the caller
-// stops itself so the shell that started it gets the terminal back; when the
-// shell resumes the caller (fg/bg, SIGCONT), the caller tells the init, which
-// hands the terminal back to the command (on fg) and continues it.
-type JobControl struct{ conn *os.File }
-
-// CommandWithJobControl is Command plus the caller's end of the job-control
-// link (ExtraFiles[1] is the init's end: close ExtraFiles after Start as
-// with Command). nstui spawn uses it on a terminal; a PTY pane does not
-// need it (the init then resumes a command stopped by SIGTSTP at once,
-// since nobody above could).
-func (s SpawnSpec) CommandWithJobControl() (*exec.Cmd, *JobControl, error) {
+// DriverRequest renders the spec for nstui spawn's C driver
+// (nsops/nsenter/driver.c), which makes the namespaces, writes the id maps
+// and runs the init without re-executing nstui: NUL-terminated strings
+// "run", the clone flags, the uid and gid map lines ("" = none), the
+// setgroups mode, the init's configuration, then the command line and the
+// environment, each as a count followed by that many strings. The driver
+// decides Foreground itself (it owns the terminal, if anyone does).
+func (s SpawnSpec) DriverRequest() ([]byte, error) {
 	cfg, err := s.initConfig()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	cfg.JobControl = true
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_SEQPACKET|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return nil, nil, fmt.Errorf("job control link: socketpair: %w", err)
+	uids, gids := s.idMaps()
+	mapLine := func(m []syscall.SysProcIDMap) string {
+		if len(m) == 0 {
+			return ""
+		}
+		return fmt.Sprintf("%d %d %d\n", m[0].ContainerID, m[0].HostID, m[0].Size)
 	}
-	ours, theirs := os.NewFile(uintptr(fds[0]), "nstui-jobctl"), os.NewFile(uintptr(fds[1]), "nstui-jobctl-init")
-	cmd, err := s.command(cfg)
-	if err != nil {
-		ours.Close()
-		theirs.Close()
-		return nil, nil, err
+	env := s.Env
+	if env == nil {
+		env = os.Environ()
 	}
-	cmd.ExtraFiles = append(cmd.ExtraFiles, theirs)
-	return cmd, &JobControl{conn: ours}, nil
+	env = withoutInternalEnv(env)
+	fields := []string{"run", strconv.FormatUint(uint64(s.cloneFlags()), 10), mapLine(uids), mapLine(gids),
+		s.SetGroups, cfg.encode(), strconv.Itoa(len(cfg.Argv))}
+	fields = append(fields, cfg.Argv...)
+	fields = append(fields, strconv.Itoa(len(env)))
+	fields = append(fields, env...)
+	var b strings.Builder
+	for _, f := range fields {
+		if strings.IndexByte(f, 0) >= 0 {
+			return nil, fmt.Errorf("%q: contains a NUL byte", f)
+		}
+		b.WriteString(f)
+		b.WriteByte(0)
+	}
+	return []byte(b.String()), nil
 }
 
-// WaitStop blocks until the init reports that the command stopped, and
-// returns the signal that stopped it. It returns an error when the init is
-// gone.
-func (j *JobControl) WaitStop() (syscall.Signal, error) {
-	buf := make([]byte, 2)
-	for {
-		n, err := j.conn.Read(buf)
-		if err != nil {
-			return 0, fmt.Errorf("job control link: %w", err)
-		}
-		if n == 0 {
-			return 0, errors.New("job control link: closed")
-		}
-		if n == 2 && buf[0] == jobStopped {
-			return syscall.Signal(buf[1]), nil
+// cloneFlags are the namespaces the clone makes: all but time, which the
+// init creates itself (a time namespace only applies to children).
+func (s SpawnSpec) cloneFlags() uintptr {
+	var flags uintptr
+	for _, t := range s.EffectiveTypes() {
+		if t != TimeNS {
+			flags |= t.CloneFlag()
 		}
 	}
+	return flags
 }
-
-// Continue tells the init to continue the command (this replaces forwarding
-// SIGCONT), giving it the terminal first when foreground is true.
-func (j *JobControl) Continue(foreground bool) error {
-	msg := []byte{jobContinueBackground}
-	if foreground {
-		msg[0] = jobContinueForeground
-	}
-	if _, err := j.conn.Write(msg); err != nil {
-		return fmt.Errorf("job control link: %w", err)
-	}
-	return nil
-}
-
-// Close closes the caller's end of the link.
-func (j *JobControl) Close() error { return j.conn.Close() }
-
-// Messages on the job-control link.
-const (
-	jobStopped            = 'S' // init -> caller: the command stopped (+ the signal's number)
-	jobContinueForeground = 'F' // caller -> init: continue, in the foreground
-	jobContinueBackground = 'B' // caller -> init: continue, in the background
-)
 
 func (s SpawnSpec) command(cfg initConfig) (*exec.Cmd, error) {
 	exe := s.Exe
@@ -487,15 +466,9 @@ func (s SpawnSpec) command(cfg initConfig) (*exec.Cmd, error) {
 	}
 	env = append(withoutInternalEnv(env), InitEnv+"="+cfg.encode())
 
-	var flags uintptr
-	for _, t := range s.EffectiveTypes() {
-		if t != TimeNS {
-			flags |= t.CloneFlag()
-		}
-	}
 	uids, gids := s.idMaps()
 	attr := &syscall.SysProcAttr{
-		Cloneflags:                 flags,
+		Cloneflags:                 s.cloneFlags(),
 		UidMappings:                uids,
 		GidMappings:                gids,
 		GidMappingsEnableSetgroups: s.SetGroups == "allow",

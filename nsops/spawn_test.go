@@ -1,6 +1,8 @@
 package nsops
 
 import (
+	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -227,4 +229,99 @@ func BenchmarkSpawnTUIPath(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestSpawnCommandRunsTheCInit checks the exec mode the TUI's panes use:
+// Command re-executes nstui, whose C constructor is the init (PID 1, one
+// thread, named nstui-init), which reaps orphans and forwards a signal to
+// the command exactly once.
+func TestSpawnCommandRunsTheCInit(t *testing.T) {
+	testutil.RequireRoot(t)
+	exe, err := testutil.BuildNstui(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSpawnSpec(PIDNS)
+	s.Exe = exe
+	// Orphans that exit while the command lives must not stay zombies;
+	// then SIGTERM (sent to the init) reaches the trap once.
+	s.Args = []string{"sh", "-c", `trap 'echo TERM; exit 9' TERM
+echo "threads=$(grep Threads: /proc/1/status | cut -f2) comm=$(cat /proc/1/comm)"
+i=0; while [ $i -lt 50 ]; do (sleep 0.1 &); i=$((i+1)); done; sleep 0.5
+echo "zombies=$(grep -l '^State:.Z' /proc/[0-9]*/status 2>/dev/null | wc -l)"
+echo ready; while :; do sleep 0.05; done`}
+	cmd, err := s.Command()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	err = cmd.Start()
+	for _, f := range cmd.ExtraFiles {
+		f.Close()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	var got strings.Builder
+	buf := make([]byte, 4096)
+	for !strings.Contains(got.String(), "ready\n") {
+		n, err := out.Read(buf)
+		got.Write(buf[:n])
+		if err != nil {
+			t.Fatalf("read: %v (got %q)", err, got.String())
+		}
+	}
+	if err := cmd.Process.Signal(unix.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(out)
+	got.Write(rest)
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 9 {
+		t.Errorf("init exit: %v, want status 9 (the command's)", err)
+	}
+	text := got.String()
+	for _, want := range []string{"threads=1 comm=nstui-init\n", "zombies=0\n"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("output %q lacks %q", text, want)
+		}
+	}
+	if n := strings.Count(text, "TERM\n"); n != 1 {
+		t.Errorf("command saw SIGTERM %d times, want once: %q", n, text)
+	}
+}
+
+func TestSpawnDriverRequest(t *testing.T) {
+	s := NewSpawnSpec(PIDNS, UserNS, TimeNS)
+	s.MapRootUser = true
+	s.Hostname = ""
+	s.Monotonic = 7
+	s.Args = []string{"sh", "-c", "echo a b"}
+	s.Env = []string{"A=1", "_NSTUI_X=2", "B=x y"}
+	req, err := s.DriverRequest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(req) == 0 || req[len(req)-1] != 0 {
+		t.Fatalf("request %q does not end in NUL", req)
+	}
+	got := strings.Split(string(req[:len(req)-1]), "\x00")
+	flags := strconv.Itoa(unix.CLONE_NEWPID | unix.CLONE_NEWNS | unix.CLONE_NEWUSER)
+	uid, gid := os.Geteuid(), os.Getegid()
+	want := []string{"run", flags, "0 " + strconv.Itoa(uid) + " 1\n", "0 " + strconv.Itoa(gid) + " 1\n", "",
+		"mnt=1 prop=private proc=1 time=1 mono=7 boot=0 grace=1000",
+		"3", "sh", "-c", "echo a b", "2", "A=1", "B=x y"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("request\n got %q\nwant %q", got, want)
+	}
+	s.Args = []string{"x\x00y"}
+	if _, err := s.DriverRequest(); err == nil {
+		t.Error("a NUL in the command line: no error")
+	}
 }

@@ -11,22 +11,22 @@
 // process with every signal blocked and read from a signalfd has none of
 // them: its one loop owns all waiting and sees each signal exactly once.
 //
-// Protocol (written by nsops/spawn.go, which holds the details): the parent
-// clones nstui with the new namespaces and, when it makes a user namespace,
-// writes the id maps; it passes
-//   - argv: "nstui" "init" "--" COMMAND [ARGS...]
-//   - _NSTUI_INIT: space-separated key=value words, strings in hex:
-//     mnt=1 prop=private|shared|slave|unchanged proc=1 lo=1 time=1 mono=SECS
-//     boot=SECS host=HEX root=HEX wd=HEX fg=1 jc=1 grace=MS
-//   - fd 3: a pidfd of the parent nstui (the sandbox dies with it);
-//     fd 4 (with jc=1): the init's end of the job-control link (a
-//     SOCK_SEQPACKET pair: 'S'+signal up when the command stops, 'F' or 'B'
-//     down to continue it in the foreground or background).
-// Without both marks this constructor returns at once and nstui starts
-// normally. With them, the Go runtime never starts: the constructor ends in
-// _exit with the command's status (128+N for signal N), 127/126 when the
-// command is missing / not executable, 125 when the sandbox could not be
-// set up (after one line on stderr saying why).
+// Two ways in:
+//   - exec mode (nsops.SpawnSpec.Command, the TUI's panes): the parent
+//     clones nstui with the new namespaces and re-executes it with
+//       argv "nstui" "init" "--" COMMAND [ARGS...]
+//       _NSTUI_INIT: space-separated key=value words, strings in hex:
+//       mnt=1 prop=private|shared|slave|unchanged proc=1 lo=1 time=1
+//       mono=SECS boot=SECS host=HEX root=HEX wd=HEX fg=1 grace=MS
+//       fd 3: a pidfd of the parent (the sandbox dies with it);
+//     the constructor below sees both marks and never returns, so the Go
+//     runtime never starts.
+//   - driver mode (nstui spawn, driver.c): the driver clones itself with
+//     the new namespaces and the clone calls nstui_init_main directly.
+// Either way the init ends in _exit with the command's status (128+N for
+// signal N), 127/126 when the command is missing / not executable, 125
+// when the sandbox could not be set up (after one line on stderr saying
+// why).
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <dirent.h>
@@ -52,6 +52,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "init.h"
+
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
@@ -59,30 +61,10 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
-#define INIT_ENV "_NSTUI_INIT"       /* nsops.initEnv */
-#define INTERNAL_PREFIX "_NSTUI_"    /* nsops.internalEnvPrefix: never reaches the command */
-#define PARENT_FD 3                  /* nsops.parentFD */
-#define JOB_FD 4                     /* nsops.jobFD */
-#define EXIT_SETUP 125
-#define EXIT_NOT_EXECUTABLE 126
-#define EXIT_NOT_FOUND 127
+#define PARENT_FD 3 /* exec mode: where nsops.SpawnSpec.Command puts the parent's pidfd */
 #define REAP_TICK_MS 1000 /* belt and braces: signalfd keeps a pending SIGCHLD, so no reap is lost */
 #define PARENT_GONE_DRAIN_MS 1000
 #define KILL_DRAIN_MS 5000
-
-/* Job-control messages (nsops.jobStopped, jobContinueForeground, jobContinueBackground). */
-#define JOB_STOPPED 'S'
-#define JOB_CONT_FG 'F'
-#define JOB_CONT_BG 'B'
-
-struct init_config {
-	int mnt;            /* a new mount namespace: apply prop to / */
-	const char *prop;   /* private, shared, slave or unchanged */
-	int mount_proc, lo, time_ns, fg, jc;
-	long long mono, boot;
-	char *host, *root, *wd;
-	long grace_ms;
-};
 
 /* The init's state once the command runs: everything the loop needs. */
 struct init_state {
@@ -96,7 +78,7 @@ struct init_state {
 	pid_t cmd;
 };
 
-static void __attribute__((noreturn, format(printf, 2, 3))) die(int code, const char *fmt, ...)
+void nstui_die(int code, const char *fmt, ...)
 {
 	char line[1024];
 	va_list ap;
@@ -114,8 +96,7 @@ static void __attribute__((noreturn, format(printf, 2, 3))) die(int code, const 
 	_exit(code);
 }
 
-/* err_text is "ENOENT (no such file or directory)", errno's name and text. */
-static const char *err_text(char *buf, size_t len, int err)
+const char *nstui_err_text(char *buf, size_t len, int err)
 {
 	const char *name = strerrorname_np(err);
 
@@ -145,9 +126,9 @@ static int unhex(char *s)
 	return (int)strlen(s) == (int)(out - s) ? 0 : -1; /* no NUL inside */
 }
 
-static int parse_config(const char *env, struct init_config *c)
+int nstui_parse_init_config(const char *text, struct init_config *c)
 {
-	char *buf = strdup(env), *save = NULL, *tok;
+	char *buf = strdup(text), *save = NULL, *tok;
 
 	*c = (struct init_config){ .prop = "unchanged", .grace_ms = 1000 };
 	if (!buf)
@@ -174,8 +155,6 @@ static int parse_config(const char *env, struct init_config *c)
 			c->boot = atoll(val);
 		else if (!strcmp(tok, "fg"))
 			c->fg = atoi(val);
-		else if (!strcmp(tok, "jc"))
-			c->jc = atoi(val);
 		else if (!strcmp(tok, "grace"))
 			c->grace_ms = atol(val);
 		else if (!strcmp(tok, "host") && unhex(val) == 0)
@@ -211,13 +190,13 @@ static void set_link_up(const char *name)
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
-		die(EXIT_SETUP, "bring %s up: socket: %s", name, err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "bring %s up: socket: %s", name, nstui_err_text(e, sizeof(e), errno));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	if (ioctl(fd, SIOCGIFFLAGS, &ifr) != 0)
-		die(EXIT_SETUP, "bring %s up: ioctl(SIOCGIFFLAGS): %s", name, err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "bring %s up: ioctl(SIOCGIFFLAGS): %s", name, nstui_err_text(e, sizeof(e), errno));
 	ifr.ifr_flags |= IFF_UP;
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr) != 0)
-		die(EXIT_SETUP, "bring %s up: ioctl(SIOCSIFFLAGS): %s", name, err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "bring %s up: ioctl(SIOCSIFFLAGS): %s", name, nstui_err_text(e, sizeof(e), errno));
 	close(fd);
 }
 
@@ -229,16 +208,16 @@ static void set_time_offsets(const struct init_config *c)
 	/* A time namespace applies to children only: unshare, write the
 	 * offsets, then fork the command. Before chroot: this needs our /proc. */
 	if (unshare(CLONE_NEWTIME) != 0)
-		die(EXIT_SETUP, "new time namespace: unshare(CLONE_NEWTIME): %s", err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "new time namespace: unshare(CLONE_NEWTIME): %s", nstui_err_text(e, sizeof(e), errno));
 	n = snprintf(offsets, sizeof(offsets), "monotonic %lld 0\nboottime %lld 0\n", c->mono, c->boot);
 	fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		die(EXIT_SETUP, "set time offsets: open /proc/self/timens_offsets: %s", err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "set time offsets: open /proc/self/timens_offsets: %s", nstui_err_text(e, sizeof(e), errno));
 	if (write(fd, offsets, (size_t)n) != n) {
 		if (errno == ERANGE)
-			die(EXIT_SETUP, "--monotonic %lld / --boottime %lld: out of range (the clocks inside must stay positive): %s",
-			    c->mono, c->boot, err_text(e, sizeof(e), errno));
-		die(EXIT_SETUP, "set time offsets: write /proc/self/timens_offsets: %s", err_text(e, sizeof(e), errno));
+			nstui_die(EXIT_SETUP, "--monotonic %lld / --boottime %lld: out of range (the clocks inside must stay positive): %s",
+			    c->mono, c->boot, nstui_err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "set time offsets: write /proc/self/timens_offsets: %s", nstui_err_text(e, sizeof(e), errno));
 	}
 	close(fd);
 }
@@ -249,16 +228,16 @@ static void mount_proc(void)
 	struct stat st;
 
 	if (stat("/proc", &st) != 0)
-		die(EXIT_SETUP, "mount a fresh /proc: /proc: %s (create it in --root, or add --no-mount-proc)",
-		    errno == ENOENT ? "no such directory" : err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "mount a fresh /proc: /proc: %s (create it in --root, or add --no-mount-proc)",
+		    errno == ENOENT ? "no such directory" : nstui_err_text(e, sizeof(e), errno));
 	if (!S_ISDIR(st.st_mode))
-		die(EXIT_SETUP, "mount a fresh /proc: /proc: not a directory (create it in --root, or add --no-mount-proc)");
+		nstui_die(EXIT_SETUP, "mount a fresh /proc: /proc: not a directory (create it in --root, or add --no-mount-proc)");
 	/* Our copy of the /proc mount must not propagate the new proc back
 	 * to the host whatever --propagation says (EINVAL: not a mount point). */
 	if (mount("none", "/proc", NULL, MS_PRIVATE | MS_REC, NULL) != 0 && errno != EINVAL)
-		die(EXIT_SETUP, "make /proc private: mount: %s", err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "make /proc private: mount: %s", nstui_err_text(e, sizeof(e), errno));
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) != 0)
-		die(EXIT_SETUP, "mount a fresh /proc: mount: %s", err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "mount a fresh /proc: mount: %s", nstui_err_text(e, sizeof(e), errno));
 }
 
 /* drop_caps: capabilities the init needed as a non-root uid inside (ambient,
@@ -270,13 +249,13 @@ static void drop_caps(void)
 	struct __user_cap_data_struct data[2];
 
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
-		die(EXIT_SETUP, "prctl(PR_CAP_AMBIENT_CLEAR_ALL): %s", err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "prctl(PR_CAP_AMBIENT_CLEAR_ALL): %s", nstui_err_text(e, sizeof(e), errno));
 	if (syscall(SYS_capget, &hdr, data) != 0)
-		die(EXIT_SETUP, "capget: %s", err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "capget: %s", nstui_err_text(e, sizeof(e), errno));
 	if (data[0].inheritable || data[1].inheritable) {
 		data[0].inheritable = data[1].inheritable = 0;
 		if (syscall(SYS_capset, &hdr, data) != 0)
-			die(EXIT_SETUP, "capset: %s", err_text(e, sizeof(e), errno));
+			nstui_die(EXIT_SETUP, "capset: %s", nstui_err_text(e, sizeof(e), errno));
 	}
 }
 
@@ -293,17 +272,17 @@ static void setup(const struct init_config *c)
 	else if (!strcmp(c->prop, "slave"))
 		prop = MS_SLAVE;
 	if (c->mnt && prop && mount("none", "/", NULL, prop | MS_REC, NULL) != 0)
-		die(EXIT_SETUP, "make / %s: mount: %s", c->prop, err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "make / %s: mount: %s", c->prop, nstui_err_text(e, sizeof(e), errno));
 	if (c->host && sethostname(c->host, strlen(c->host)) != 0)
-		die(EXIT_SETUP, "set hostname: sethostname: %s", err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "set hostname: sethostname: %s", nstui_err_text(e, sizeof(e), errno));
 	if (c->lo)
 		set_link_up("lo");
 	if (c->time_ns)
 		set_time_offsets(c);
 	if (c->root && (chroot(c->root) != 0 || chdir("/") != 0))
-		die(EXIT_SETUP, "--root %s: chroot: %s", c->root, err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "--root %s: chroot: %s", c->root, nstui_err_text(e, sizeof(e), errno));
 	if (c->wd && chdir(c->wd) != 0)
-		die(EXIT_SETUP, "--wd %s: chdir: %s", c->wd, err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "--wd %s: chdir: %s", c->wd, nstui_err_text(e, sizeof(e), errno));
 	if (c->mount_proc)
 		mount_proc();
 	drop_caps();
@@ -319,7 +298,7 @@ static char **command_env(char **envp)
 		n++;
 	out = calloc(n + 1, sizeof(*out));
 	if (!out)
-		die(EXIT_SETUP, "out of memory");
+		nstui_die(EXIT_SETUP, "out of memory");
 	for (size_t i = 0; i < n; i++)
 		if (strncmp(envp[i], INTERNAL_PREFIX, strlen(INTERNAL_PREFIX)) != 0)
 			out[k++] = envp[i];
@@ -334,26 +313,28 @@ static void __attribute__((noreturn)) exec_failed(const char *name, int err)
 	struct stat st;
 
 	if (err == ENOENT || err == ENOTDIR)
-		die(EXIT_NOT_FOUND, "%s: command not found", name);
+		nstui_die(EXIT_NOT_FOUND, "%s: command not found", name);
 	if (strchr(name, '/') && stat(name, &st) == 0 && S_ISDIR(st.st_mode))
-		die(EXIT_NOT_EXECUTABLE, "%s: cannot execute: is a directory", name);
+		nstui_die(EXIT_NOT_EXECUTABLE, "%s: cannot execute: is a directory", name);
 	if (err == EACCES)
-		die(EXIT_NOT_EXECUTABLE, "%s: permission denied (not executable)", name);
-	die(EXIT_NOT_EXECUTABLE, "%s: cannot execute: %s", name, err_text(e, sizeof(e), err));
+		nstui_die(EXIT_NOT_EXECUTABLE, "%s: permission denied (not executable)", name);
+	nstui_die(EXIT_NOT_EXECUTABLE, "%s: cannot execute: %s", name, nstui_err_text(e, sizeof(e), err));
 }
 
-/* start_command forks the command in its own process group, given the
+/* start_command starts the command in its own process group, given the
  * terminal when it should have it, with every signal unblocked and at its
  * default, fds 0-2 only (everything else is close-on-exec) and a clean
- * environment. */
+ * environment. vfork: no copy of our page tables for a child that only
+ * execs; until then it touches nothing but its stack and kernel state
+ * (exec_failed included: no malloc, no stdio). */
 static pid_t start_command(char **argv, char **env, int fg)
 {
 	char e[128];
-	sigset_t none;
-	pid_t pid = fork();
+	unsigned long long none = 0;
+	pid_t pid = vfork();
 
 	if (pid < 0)
-		die(EXIT_SETUP, "fork: %s", err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "fork: %s", nstui_err_text(e, sizeof(e), errno));
 	if (pid > 0)
 		return pid;
 	setpgid(0, 0);
@@ -361,8 +342,7 @@ static pid_t start_command(char **argv, char **env, int fg)
 	 * background group may take the terminal. */
 	if (fg)
 		tcsetpgrp(STDIN_FILENO, getpid());
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof(none));
 	execvpe(argv[0], argv, env);
 	exec_failed(argv[0], errno);
 }
@@ -605,7 +585,7 @@ static void __attribute__((noreturn)) run(struct init_state *s)
 		};
 
 		if (poll(p, 3, REAP_TICK_MS) < 0 && errno != EINTR)
-			die(EXIT_SETUP, "init: poll: %s", strerror(errno));
+			nstui_die(EXIT_SETUP, "init: poll: %s", strerror(errno));
 		if (p[1].revents) {
 			kill_all(s, SIGKILL);
 			s->parentfd = -1;
@@ -620,57 +600,74 @@ static void __attribute__((noreturn)) run(struct init_state *s)
 	}
 }
 
-__attribute__((constructor)) static void nstui_init(int argc, char **argv, char **envp)
+int nstui_block_signals(void)
 {
-	const char *env = getenv(INIT_ENV);
-	struct init_state s = { .parentfd = -1, .jobfd = -1, .procfd = -1 };
+	/* The kernel's sigset: 64 bits. glibc's sigfillset leaves out the two
+	 * real-time signals it keeps for itself (32, 33), which would then
+	 * still kill us by default; nothing here uses them, so block them too. */
+	unsigned long long all = ~0ULL;
 	char e[128];
-	sigset_t all;
-
-	if (!env || argc < 4 || !argv || strcmp(argv[1], "init") != 0 || strcmp(argv[2], "--") != 0)
-		return; /* a normal nstui start */
+	int fd;
 
 	/* Every signal blocked and read from a signalfd: none can end the init
 	 * (inside a pid namespace the kernel drops SIGKILL/SIGSTOP from inside
 	 * too), and each one is forwarded exactly once. Dispositions back to
 	 * default: an ignored signal would be discarded instead of queued, and
 	 * the command starts with defaults. */
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, NULL);
+	syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, NULL, sizeof(all));
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			signal(sig, SIG_DFL);
-	s.sigfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (s.sigfd < 0)
-		die(EXIT_SETUP, "init: signalfd: %s", err_text(e, sizeof(e), errno));
+	fd = (int)syscall(SYS_signalfd4, -1, &all, sizeof(all), SFD_CLOEXEC | SFD_NONBLOCK);
+	if (fd < 0)
+		nstui_die(EXIT_SETUP, "signalfd: %s", nstui_err_text(e, sizeof(e), errno));
+	return fd;
+}
 
-	if (parse_config(env, &s.cfg) != 0)
-		die(EXIT_SETUP, "init: bad configuration (this mode is internal: run nstui spawn)");
+void nstui_init_main(const struct init_config *cfg, int parentfd, int jobfd, char **argv, char **env)
+{
+	struct init_state s = { .cfg = *cfg, .parentfd = parentfd, .jobfd = jobfd, .procfd = -1 };
+	char e[128];
+
+	s.sigfd = nstui_block_signals();
 	/* Started as /proc/self/exe, ps would call us "exe". */
 	prctl(PR_SET_NAME, "nstui-init", 0, 0, 0);
 	s.pidns = getpid() == 1;
 	/* Without a pid namespace, orphans of the sandbox must come to us. */
 	if (!s.pidns && prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
-		die(EXIT_SETUP, "prctl(PR_SET_CHILD_SUBREAPER): %s", err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "prctl(PR_SET_CHILD_SUBREAPER): %s", nstui_err_text(e, sizeof(e), errno));
+	/* Nothing but 0-2 may reach the command. */
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
+		nstui_die(EXIT_SETUP, "close_range: %s", nstui_err_text(e, sizeof(e), errno));
+	if (s.jobfd >= 0)
+		fcntl(s.jobfd, F_SETFL, O_NONBLOCK);
+	/* Kept across chroot: the subreaper's teardown finds descendants here. */
+	if (!s.pidns && (s.procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		nstui_die(EXIT_SETUP, "open /proc: %s", nstui_err_text(e, sizeof(e), errno));
+
+	setup(&s.cfg);
+	s.fg = foreground(&s.cfg);
+	s.cmd = start_command(argv, env, s.fg);
+	run(&s);
+}
+
+/* The exec mode: nsops.SpawnSpec.Command re-executes nstui as the init. */
+__attribute__((constructor)) static void nstui_init(int argc, char **argv, char **envp)
+{
+	const char *env = getenv(INIT_ENV);
+	struct init_config cfg;
+	int parentfd = -1;
+
+	if (!env || argc < 4 || !argv || strcmp(argv[1], "init") != 0 || strcmp(argv[2], "--") != 0)
+		return; /* a normal nstui start */
+	close(nstui_block_signals()); /* at once: no signal may end or miss us */
+	if (nstui_parse_init_config(env, &cfg) != 0)
+		nstui_die(EXIT_SETUP, "init: bad configuration (this mode is internal: run nstui spawn)");
 	/* The parent's pidfd turns readable when it exits, even by SIGKILL, even
 	 * before we got here. (PR_SET_PDEATHSIG fires when the parent *thread*
 	 * exits, and getppid() is 0 in a new pid namespace, so it cannot be
 	 * checked for the race.) */
 	if (is_pidfd(PARENT_FD))
-		s.parentfd = PARENT_FD;
-	if (s.cfg.jc)
-		s.jobfd = JOB_FD;
-	/* Nothing but 0-2 may reach the command. */
-	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) != 0)
-		die(EXIT_SETUP, "close_range: %s", err_text(e, sizeof(e), errno));
-	if (s.jobfd >= 0)
-		fcntl(s.jobfd, F_SETFL, O_NONBLOCK);
-	/* Kept across chroot: the subreaper's teardown finds descendants here. */
-	if (!s.pidns && (s.procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		die(EXIT_SETUP, "open /proc: %s", err_text(e, sizeof(e), errno));
-
-	setup(&s.cfg);
-	s.fg = foreground(&s.cfg);
-	s.cmd = start_command(argv + 3, command_env(envp), s.fg);
-	run(&s);
+		parentfd = PARENT_FD;
+	nstui_init_main(&cfg, parentfd, -1, argv + 3, command_env(envp));
 }

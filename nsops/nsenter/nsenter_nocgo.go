@@ -3,6 +3,7 @@
 package nsenter
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -18,3 +19,11 @@ func init() {
 		os.Exit(nsops.EnterExitSetup)
 	}
 }
+
+// DriverRun always fails without cgo: nstui spawn's driver is C.
+func DriverRun([]byte) error {
+	return errors.New("spawn: this nstui was built without cgo; rebuild it with CGO_ENABLED=1")
+}
+
+// DriverExit does nothing without cgo.
+func DriverExit(int) {}

@@ -1,0 +1,390 @@
+// The parent side of `nstui spawn`, run before the Go runtime starts.
+//
+// Why: a spawn used to be three program starts (nstui's Go CLI, nstui
+// re-executed as the init, the command) where `unshare --fork` needs two,
+// and a Go start costs about as much as a whole unshare run. Here the Go
+// part still parses and checks the command line (cobra, nsops.SpawnSpec:
+// one implementation of every option and message), but the process the
+// shell waits on is this C driver, and the init is a plain clone of it:
+// no exec between the driver and the command, no Go runtime waiting on the
+// critical path, and no Go process exit (several threads to take down) in
+// front of the shell's wait.
+//
+// When argv[1] is "spawn" (the only way cobra reaches nstui spawn: the root
+// command has no persistent flags), this constructor:
+//  1. makes a socketpair and forks twice; the grandchild returns into the
+//     Go runtime with its end of the pair (nsenter.DriverRun). It is not our
+//     child, so the sandbox's init is the only child of nstui, as before.
+//  2. reads the Go part's request until EOF (nsops.SpawnSpec.DriverRequest,
+//     NUL-separated): either "exit" CODE (help, --print-equivalent, or an
+//     error the Go part already printed) or "run" FLAGS UIDMAP GIDMAP
+//     SETGROUPS INITCONFIG ARGC ARGV... ENVC ENV...
+//  3. clones the init with the new namespaces (the clone child runs
+//     init.c's nstui_init_main directly), writes its id maps, and then does
+//     what a parent of the init does: forward every signal, follow job
+//     control (stop when the command stops, continue it on SIGCONT), and
+//     exit with the init's status.
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "init.h"
+
+#define ENTER_ENV "_NSTUI_ENTER" /* nsops.EnterEnv */
+#define MAX_REQUEST (64 << 20)   /* argv + environment: far below this */
+
+/* The Go part's end of the socketpair, in the grandchild only (set once by
+ * the constructor, before the Go runtime starts; -1 everywhere else). */
+static int driver_fd = -1;
+
+/* nstui_driver_take_fd returns the Go part's end of the request socket, once
+ * (the Go side writes one request and closes it); -1 when this process is
+ * not the Go part of a spawn driver, or on a later call. */
+int nstui_driver_take_fd(void)
+{
+	int fd = driver_fd;
+
+	driver_fd = -1;
+	return fd;
+}
+
+struct request {
+	unsigned long flags; /* CLONE_NEW* */
+	const char *uidmap, *gidmap, *setgroups;
+	struct init_config cfg;
+	char **argv, **env;
+};
+
+/* read_all reads fd until EOF into a NUL-terminated buffer. */
+static char *read_all(int fd, size_t *len)
+{
+	size_t cap = 4096;
+	char *buf = malloc(cap);
+	ssize_t n;
+
+	*len = 0;
+	if (!buf)
+		return NULL;
+	for (;;) {
+		if (*len + 1 >= cap) {
+			char *more;
+
+			if (cap >= MAX_REQUEST || !(more = realloc(buf, cap * 2)))
+				break;
+			buf = more;
+			cap *= 2;
+		}
+		n = read(fd, buf + *len, cap - *len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		*len += (size_t)n;
+	}
+	buf[*len] = '\0';
+	return buf;
+}
+
+/* next returns the string at *pos and moves past it; NULL at the end. */
+static char *next(char *buf, size_t len, size_t *pos)
+{
+	char *s = buf + *pos;
+	size_t n;
+
+	if (*pos >= len)
+		return NULL;
+	n = strlen(s);
+	if (*pos + n >= len)
+		return NULL; /* not NUL-terminated: cut short */
+	*pos += n + 1;
+	return s;
+}
+
+/* strings reads a count and that many strings into a NULL-terminated array. */
+static char **strings(char *buf, size_t len, size_t *pos)
+{
+	char *count = next(buf, len, pos), **out;
+	long n = count ? atol(count) : -1;
+
+	if (n < 0 || n > (long)len)
+		return NULL;
+	out = calloc((size_t)n + 1, sizeof(*out));
+	for (long i = 0; out && i < n; i++)
+		if (!(out[i] = next(buf, len, pos)))
+			return NULL;
+	return out;
+}
+
+/* pending_death returns 128+N for a signal N that is waiting for us and
+ * would have ended us by default (the Go part died of it too), else 0. */
+static int pending_death(int sigfd)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
+		case SIGTSTP: case SIGTTIN: case SIGTTOU:
+			continue;
+		}
+		return 128 + (int)si.ssi_signo;
+	}
+	return 0;
+}
+
+/* receive reads the Go part's request; on "exit" (or when the Go part died)
+ * it exits with the status the Go part chose. */
+static void receive(int fd, int sigfd, struct request *r)
+{
+	size_t len, pos = 0;
+	char *buf = read_all(fd, &len), *kind, *code, *init;
+	int sig;
+
+	close(fd);
+	kind = buf ? next(buf, len, &pos) : NULL;
+	if (kind && !strcmp(kind, "exit") && (code = next(buf, len, &pos)))
+		_exit(atoi(code));
+	if (!kind || strcmp(kind, "run") != 0) {
+		/* The Go part ended without a word: a signal (ctrl-c) or a crash
+		 * that printed its own report. */
+		sig = pending_death(sigfd);
+		_exit(sig ? sig : 2);
+	}
+	*r = (struct request){ 0 };
+	r->flags = strtoul(next(buf, len, &pos) ?: "0", NULL, 10);
+	r->uidmap = next(buf, len, &pos);
+	r->gidmap = next(buf, len, &pos);
+	r->setgroups = next(buf, len, &pos);
+	init = next(buf, len, &pos);
+	if (!r->setgroups || !init || nstui_parse_init_config(init, &r->cfg) != 0 ||
+	    !(r->argv = strings(buf, len, &pos)) || !r->argv[0] || !(r->env = strings(buf, len, &pos)))
+		nstui_die(EXIT_SETUP, "spawn: bad request from the command line parser (internal protocol)");
+}
+
+/* start_error says in one line why the namespaces could not be made and
+ * what to do (as nstui's startError did), and exits 1. */
+static void __attribute__((noreturn)) start_error(const struct request *r, int err)
+{
+	char e[128];
+
+	nstui_err_text(e, sizeof(e), err);
+	if (err == EPERM && !(r->flags & CLONE_NEWUSER) && geteuid() != 0)
+		nstui_die(1, "creating namespaces needs root (CAP_SYS_ADMIN): run as root, or add --user (-U) to create them as a normal user");
+	if (err == EPERM)
+		nstui_die(1, "cannot create the namespaces: %s (the user namespace may be restricted, or a setgroups/id map is not allowed for this user)", e);
+	if (err == ENOSPC)
+		nstui_die(1, "cannot create the namespaces: %s (a namespace limit in /proc/sys/user is reached)", e);
+	if (err == EINVAL)
+		nstui_die(1, "cannot create the namespaces: %s (this kernel may lack one of the types)", e);
+	nstui_die(1, "start the sandbox: %s", e);
+}
+
+/* write_file writes text to /proc/<pid>/<name>; an errno or 0. */
+static int write_file(pid_t pid, const char *name, const char *text)
+{
+	char path[64];
+	int fd, err = 0;
+	size_t n = strlen(text);
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (write(fd, text, n) != (ssize_t)n)
+		err = errno ? errno : EIO;
+	close(fd);
+	return err;
+}
+
+/* write_maps writes the new user namespace's id maps (the kernel wants them
+ * from outside: the init waits for them before doing anything). */
+static int write_maps(pid_t pid, const struct request *r)
+{
+	int err = 0;
+
+	if (*r->uidmap)
+		err = write_file(pid, "uid_map", r->uidmap);
+	if (!err && *r->gidmap) {
+		err = write_file(pid, "setgroups", strcmp(r->setgroups, "allow") ? "deny" : "allow");
+		if (err == ENOENT)
+			err = 0; /* a kernel without /proc/<pid>/setgroups */
+		if (!err)
+			err = write_file(pid, "gid_map", r->gidmap);
+	}
+	return err;
+}
+
+/* parent_does_job_control reports whether our parent can resume us after a
+ * stop: it is in our session but another process group (a job-control
+ * shell). Otherwise our process group is orphaned in the POSIX sense. */
+static int parent_does_job_control(void)
+{
+	pid_t ppid = getppid(), psid = getsid(ppid), ppgrp = getpgid(ppid);
+
+	return psid >= 0 && ppgrp >= 0 && psid == getsid(0) && ppgrp != getpgrp();
+}
+
+static void job_send(int jobfd, char m)
+{
+	if (write(jobfd, &m, 1) != 1) {
+		/* the init is gone: its exit status comes next */
+	}
+}
+
+/* drive waits for the init, forwarding signals and following job control,
+ * and exits with its status. */
+static void __attribute__((noreturn)) drive(pid_t init, int sigfd, int jobfd)
+{
+	for (;;) {
+		struct pollfd p[2] = { { sigfd, POLLIN, 0 }, { jobfd, POLLIN, 0 } };
+		struct signalfd_siginfo si;
+		unsigned char msg[2];
+		int status;
+		pid_t pid;
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			nstui_die(1, "spawn: poll: %s", strerror(errno));
+		if (p[1].revents) {
+			ssize_t n = read(jobfd, msg, sizeof(msg));
+
+			if (n == 2 && msg[0] == JOB_STOPPED) {
+				if (parent_does_job_control())
+					/* The command stopped (ctrl-z): stop ourselves, so
+					 * the shell that started us reports the job stopped
+					 * and takes the terminal back, as with unshare. */
+					kill(getpid(), SIGSTOP);
+				else if (msg[1] == SIGTSTP)
+					/* Nobody could resume us (the kernel ignores terminal
+					 * stops in an orphaned process group): go on. */
+					job_send(jobfd, JOB_CONT_FG);
+			} else if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+				close(jobfd);
+				jobfd = -1;
+			}
+		}
+		while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			if (si.ssi_signo == SIGCHLD)
+				continue;
+			if (si.ssi_signo == SIGCONT && jobfd >= 0)
+				/* fg or bg: the init continues the command, giving it
+				 * the terminal back when we are in the foreground again. */
+				job_send(jobfd, tcgetpgrp(STDIN_FILENO) == getpgrp() ? JOB_CONT_FG : JOB_CONT_BG);
+			else
+				kill(init, (int)si.ssi_signo);
+		}
+		/* After the signals: a SIGCHLD for an exit after this wait stays
+		 * pending and wakes the poll. */
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			if (pid == init)
+				_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
+	}
+}
+
+/* spawn starts the init for the request and drives it. */
+static void __attribute__((noreturn)) spawn(struct request *r, int sigfd)
+{
+	int jobs[2] = { -1, -1 }, sync[2] = { -1, -1 }, parentfd, err;
+	char e[128], go = 1;
+	pid_t pid;
+
+	/* Job control: when we own the terminal's foreground, the command gets
+	 * it, and a link to the init tells us when it stops. */
+	if (tcgetpgrp(STDIN_FILENO) == getpgrp()) {
+		r->cfg.fg = 1;
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, jobs) != 0)
+			nstui_die(1, "spawn: job control link: socketpair: %s", nstui_err_text(e, sizeof(e), errno));
+	}
+	/* The init polls this pidfd: when we die, even by SIGKILL, it takes
+	 * the sandbox down. */
+	parentfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (parentfd < 0)
+		nstui_die(1, "spawn: pidfd_open self: %s", nstui_err_text(e, sizeof(e), errno));
+	if ((r->flags & CLONE_NEWUSER) && pipe2(sync, O_CLOEXEC) != 0)
+		nstui_die(1, "spawn: pipe: %s", nstui_err_text(e, sizeof(e), errno));
+
+	/* fork() with namespace flags: the child is a copy of this
+	 * single-threaded C process and runs the init without an exec. */
+	pid = (pid_t)syscall(SYS_clone, r->flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid < 0)
+		start_error(r, errno);
+	if (pid == 0) {
+		close(sigfd);
+		if (jobs[0] >= 0)
+			close(jobs[0]);
+		if (sync[0] >= 0) {
+			close(sync[1]);
+			/* Nothing before the id maps are written. */
+			if (read(sync[0], &go, 1) != 1)
+				_exit(EXIT_SETUP);
+			close(sync[0]);
+		}
+		/* Our own process group: signals to nstui's group (a terminal's
+		 * ctrl-c when the command is not in the foreground) reach the
+		 * command once, through nstui and the init. */
+		setpgid(0, 0);
+		nstui_init_main(&r->cfg, parentfd, jobs[1], r->argv, r->env);
+	}
+	close(parentfd);
+	if (jobs[1] >= 0)
+		close(jobs[1]);
+	if (sync[0] >= 0) {
+		close(sync[0]);
+		if ((err = write_maps(pid, r)) != 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			start_error(r, err);
+		}
+		if (write(sync[1], &go, 1) != 1)
+			nstui_die(1, "spawn: release the init: %s", nstui_err_text(e, sizeof(e), errno));
+		close(sync[1]);
+	}
+	if (jobs[0] >= 0)
+		fcntl(jobs[0], F_SETFL, O_NONBLOCK);
+	drive(pid, sigfd, jobs[0]);
+}
+
+__attribute__((constructor)) static void nstui_spawn_driver(int argc, char **argv, char **envp)
+{
+	struct request r;
+	int sv[2], sigfd, status;
+	char e[128];
+	pid_t child;
+
+	(void)envp;
+	if (argc < 2 || !argv || strcmp(argv[1], "spawn") != 0 || getenv(INIT_ENV) || getenv(ENTER_ENV))
+		return; /* not nstui spawn */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		nstui_die(1, "spawn: socketpair: %s", nstui_err_text(e, sizeof(e), errno));
+	child = fork();
+	if (child < 0)
+		nstui_die(1, "spawn: fork: %s", nstui_err_text(e, sizeof(e), errno));
+	if (child == 0) {
+		/* Fork again and leave the grandchild to the Go runtime. */
+		child = fork();
+		if (child != 0)
+			_exit(child < 0 ? 1 : 0);
+		close(sv[0]);
+		driver_fd = sv[1];
+		return;
+	}
+	close(sv[1]);
+	sigfd = nstui_block_signals();
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		nstui_die(1, "spawn: fork: the command line parser did not start");
+	receive(sv[0], sigfd, &r);
+	spawn(&r, sigfd);
+}
