@@ -42,6 +42,11 @@ func WithNetnsDir(dir string) ScanOption {
 // NSpid just the pid; a namespace's COMMAND, UID and USER are still read for
 // its lowest pid). `nstui ls` uses it when it prints no
 // member processes. Default true.
+//
+// Together with WithRefreshCache(false) on the real /proc, the scan is lean:
+// a Process that is no namespace's lowest member then carries only its
+// PID, NSpid and NS (PPID 0, Comm "", StartTime 0); a lowest member also has
+// its PPID (and its Comm when it has no command line).
 func WithProcessDetails(on bool) ScanOption {
 	return func(s *Scanner) { s.details = on }
 }
@@ -336,6 +341,7 @@ func (s *Scanner) Scan() (*Snapshot, error) {
 	b := newNSBuilder(s, dev, snap)
 	b.dirtyMnt = dirtyMnt
 	b.addProcesses(pids)
+	b.openNetlink()
 	b.readLowest()
 	b.addMounts()
 	b.addNames()

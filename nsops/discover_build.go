@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -141,61 +139,189 @@ func (b *nsBuilder) addProcesses(pids []int) {
 	}
 }
 
-// readLowest reads, in parallel, what the rows print about each
-// namespace's lowest member and the scan has not read yet: the stat line
-// (PPID, name) of a lean scan's partial entries, and without process
-// details the command line and uid. Entries read here are this scan's own
-// (not yet published), and each process is one job, so filling them in
-// place races with nothing.
+// readLowest is one parallel pass over the lowest member process of every
+// namespace. For each such process it reads what the rows print and the scan
+// has not read yet (without process details: the PPID and name of a lean
+// scan's partial entry, the command line, the uid), and it asks the kernel
+// about the namespaces it is the lowest member of and that have no valid
+// cached answer: owner, parent, owner uid, netnsid (the hierarchy ioctls).
+// One pidfd per process reaches both (PIDFD_GET_INFO, PIDFD_GET_*_NAMESPACE:
+// cheaper than a stat file and a path open per namespace); paths are the
+// fallback. Entries read here are this scan's own (not yet published), and
+// each process is one job, so filling them in place races with nothing.
+// Hidden relatives are left to resolve, which needs the descriptors.
 func (b *nsBuilder) readLowest() {
-	if b.s.details {
-		return // every process was read in full
-	}
 	type lowJob struct {
 		p       *Process
-		partial bool
+		partial bool // a lean scan's entry: PPID and name still to read
+		facts   bool // read COMMAND and UID (no process details)
+		query   []*nsAcc
+		infos   []*nsInfoEntry
 		cmd     string
 		uid     int
 	}
 	var jobs []lowJob
-	seen := map[int]bool{}
+	index := map[int]int{}
 	for _, a := range b.order {
 		p := a.lowest
-		if p == nil || seen[p.PID] {
+		if p == nil {
 			continue
 		}
-		seen[p.PID] = true
-		e := b.s.procs[p.PID]
-		jobs = append(jobs, lowJob{p: p, partial: e != nil && e.partial, uid: -1})
+		k, ok := index[p.PID]
+		if !ok {
+			e := b.s.procs[p.PID]
+			k = len(jobs)
+			index[p.PID] = k
+			jobs = append(jobs, lowJob{p: p, partial: e != nil && e.partial, facts: !b.s.details, uid: -1})
+		}
+		if _, valid := b.cacheValid(a); !valid && b.dev != 0 {
+			jobs[k].query = append(jobs[k].query, a)
+		}
 	}
+	jobs = slices.DeleteFunc(jobs, func(j lowJob) bool { return !j.facts && len(j.query) == 0 })
 	root := b.s.procRoot
 	b.s.parallel(len(jobs), func(r *procReader, i int) {
 		j := &jobs[i]
-		if j.partial {
-			if data, err := r.readSmall(r.pathOf(root, j.p.PID, "stat")); err == nil {
-				if st, err := parseStat(data); err == nil && st.PID == j.p.PID {
-					j.p.PPID, j.p.Comm, j.p.StartTime = st.PPID, st.Comm, st.StartTime
-				}
+		pid := j.p.PID
+		pidfd := -1
+		if b.dev != 0 && (j.partial || len(j.query) > 0) {
+			if fd, _, e := unix.RawSyscall(unix.SYS_PIDFD_OPEN, uintptr(pid), 0, 0); e == 0 {
+				pidfd = int(fd)
+				defer rawClose(pidfd)
 			}
 		}
-		j.cmd = j.p.Comm
+		if len(j.query) > 0 {
+			if b.nl != nil && r.nl == nil {
+				r.nl, _ = openNetlink()
+			}
+			j.infos = make([]*nsInfoEntry, len(j.query))
+			for k, a := range j.query {
+				fd := nsFDOf(r, pidfd, root, pid, a.ns.Type)
+				if fd < 0 {
+					continue
+				}
+				j.infos[k] = queryNS(fd, a.ns.Type, r.nl)
+				j.infos[k].anchorPID, j.infos[k].anchorStart = pid, j.p.StartTime
+				rawClose(fd)
+			}
+		}
+		if !j.facts {
+			return
+		}
+		gotPPID := false
+		if j.partial && pidfd >= 0 {
+			if ppid, ok := pidfdParent(pidfd); ok {
+				j.p.PPID, gotPPID = ppid, true
+			}
+		}
+		j.cmd = ""
 		if len(j.p.Cmdline) > 0 {
 			j.cmd = strings.Join(j.p.Cmdline, " ")
-		} else if data, err := r.readFile(r.pathOf(root, j.p.PID, "cmdline")); err == nil {
+		} else if data, err := r.readFile(r.pathOf(root, pid, "cmdline")); err == nil {
 			if args := parseCmdline(data); len(args) > 0 {
 				j.cmd = strings.Join(args, " ")
 			}
 		}
+		if j.partial && (j.cmd == "" || !gotPPID) {
+			// lsns's COMMAND falls back to the name (kernel threads have no
+			// command line); an old kernel has no PIDFD_GET_INFO.
+			if data, err := r.readSmall(r.pathOf(root, pid, "stat")); err == nil {
+				if st, err := parseStat(data); err == nil && st.PID == pid {
+					j.p.PPID, j.p.Comm, j.p.StartTime = st.PPID, st.Comm, st.StartTime
+				}
+			}
+		}
+		if j.cmd == "" {
+			j.cmd = j.p.Comm
+		}
 		j.uid = j.p.UID
 		if j.uid < 0 {
-			j.uid = r.procUID(root, j.p.PID)
+			j.uid = r.procUID(root, pid)
 		}
 	})
-	b.cmds = make(map[int]string, len(jobs))
-	b.uids = make(map[int]int, len(jobs))
-	for _, j := range jobs {
-		b.cmds[j.p.PID], b.uids[j.p.PID] = j.cmd, j.uid
+	for _, r := range b.s.readers {
+		if r.nl != nil {
+			r.nl.close()
+			r.nl = nil
+		}
 	}
+	if !b.s.details {
+		b.cmds = make(map[int]string, len(jobs))
+		b.uids = make(map[int]int, len(jobs))
+	}
+	for _, j := range jobs {
+		if j.facts {
+			b.cmds[j.p.PID], b.uids[j.p.PID] = j.cmd, j.uid
+		}
+		for k, info := range j.infos {
+			if info != nil {
+				b.s.nsInfo[j.query[k].ns.ID] = info
+			}
+		}
+	}
+}
+
+// pidfdNSIoctl is PIDFD_GET_<TYPE>_NAMESPACE (_IO(0xFF, n), Linux 6.11):
+// it returns a descriptor of the process's namespace of that type.
+func pidfdNSIoctl(t NSType) uint {
+	var n uint
+	switch t {
+	case CgroupNS:
+		n = 1
+	case IPCNS:
+		n = 2
+	case MntNS:
+		n = 3
+	case NetNS:
+		n = 4
+	case PIDNS:
+		n = 5
+	case TimeNS:
+		n = 7
+	case UserNS:
+		n = 9
+	case UTSNS:
+		n = 10
+	}
+	return 0xFF00 | n
+}
+
+// nsFDOf opens pid's namespace of type t: through the pidfd when there is
+// one and the kernel knows the ioctl, else by /proc/<pid>/ns/<type>. -1
+// when neither works (the process is gone).
+func nsFDOf(r *procReader, pidfd int, root string, pid int, t NSType) int {
+	if pidfd >= 0 {
+		if fd, e := rawIoctl(pidfd, pidfdNSIoctl(t), 0); e == 0 {
+			return fd
+		}
+	}
+	p := append(append(r.pathBytes(root, pid, "ns"), '/'), t.String()...)
+	fd, errno := r.rawOpenBytes(p, unix.O_RDONLY|unix.O_NOCTTY)
+	if errno != 0 {
+		return -1
+	}
+	return fd
+}
+
+// pidfdInfoVer0 is the first (64-byte) version of struct pidfd_info, which
+// PIDFD_GET_INFO (Linux 6.13) fills; later kernels accept it as is.
+type pidfdInfoVer0 struct {
+	Mask, CgroupID           uint64
+	PID, TGID, PPID          uint32
+	RUID, RGID, EUID, EGID   uint32
+	SUID, SGID, FSUID, FSGID uint32
+	ExitCode                 int32
+}
+
+// pidfdParent asks the kernel for the parent pid of the process behind
+// pidfd, as /proc/<pid>/stat shows it, without generating that file.
+func pidfdParent(pidfd int) (int, bool) {
+	var info pidfdInfoVer0
+	const pidfdGetInfo = 0xC0000000 | uint(unsafe.Sizeof(info))<<16 | 0xFF<<8 | 11 // _IOWR(0xFF, 11, struct pidfd_info)
+	if _, e := rawIoctl(pidfd, pidfdGetInfo, uintptr(unsafe.Pointer(&info))); e != 0 {
+		return 0, false
+	}
+	return int(info.PPID), true
 }
 
 // addMounts reads the mountinfo of one process per mount namespace and adds
@@ -311,6 +437,20 @@ func (b *nsBuilder) addNames() {
 	}
 }
 
+// openNetlink opens the scan's NETLINK_ROUTE socket and lists the netnsids
+// assigned (a change invalidates the cached ones). resolveHierarchy closes it.
+func (b *nsBuilder) openNetlink() {
+	if b.dev == 0 {
+		return
+	}
+	if nl, err := openNetlink(); err == nil {
+		b.nl = nl
+		set, err := nl.dumpNSIDs()
+		b.nsidChanged = err != nil || !slices.Equal(set, b.s.nsidSet)
+		b.s.nsidSet = set
+	}
+}
+
 // resolveHierarchy asks the kernel for each namespace's owner and parent
 // (ioctls NS_GET_USERNS, NS_GET_PARENT), a user namespace's owner uid and a
 // network namespace's netnsid. Owners and parents no process, fd or mount
@@ -325,13 +465,6 @@ func (b *nsBuilder) resolveHierarchy() {
 			b.nl.close()
 		}
 	}()
-	if nl, err := openNetlink(); err == nil {
-		b.nl = nl
-		set, err := nl.dumpNSIDs()
-		b.nsidChanged = err != nil || !slices.Equal(set, b.s.nsidSet)
-		b.s.nsidSet = set
-	}
-	b.prefetch()
 	n := len(b.order)
 	for i := 0; i < n; i++ {
 		b.resolve(b.order[i], -1)
@@ -348,60 +481,6 @@ func (b *nsBuilder) cacheValid(a *nsAcc) (*nsInfoEntry, bool) {
 	c := b.s.nsInfo[a.ns.ID]
 	valid := c != nil && c.t == a.ns.Type && a.lowest != nil && c.anchorPID == a.lowest.PID && c.anchorStart == a.lowest.StartTime
 	return c, valid && !(a.ns.Type == NetNS && b.nsidChanged)
-}
-
-// prefetch asks the kernel about the namespaces that have a member process
-// and no valid cached answer, in parallel (each question is a few
-// syscalls, and a first scan has thousands). Hidden relatives are left to
-// resolve, which needs the descriptors the ioctls return.
-func (b *nsBuilder) prefetch() {
-	var todo []*nsAcc
-	for _, a := range b.order {
-		if _, ok := b.cacheValid(a); !ok && a.lowest != nil {
-			todo = append(todo, a)
-		}
-	}
-	workers := b.s.workers
-	if len(todo) < 64 {
-		workers = 1
-	}
-	results := make([]*nsInfoEntry, len(todo))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func(r *procReader) {
-			defer wg.Done()
-			var nl *nlConn
-			if b.nl != nil {
-				if c, err := openNetlink(); err == nil {
-					nl = c
-					defer nl.close()
-				}
-			}
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(todo) {
-					return
-				}
-				a := todo[i]
-				p := append(append(r.pathBytes(b.s.procRoot, a.lowest.PID, "ns"), '/'), a.ns.Type.String()...)
-				fd, errno := r.rawOpenBytes(p, unix.O_RDONLY|unix.O_NOCTTY)
-				if errno != 0 {
-					continue
-				}
-				results[i] = queryNS(fd, a.ns.Type, nl)
-				results[i].anchorPID, results[i].anchorStart = a.lowest.PID, a.lowest.StartTime
-				rawClose(fd)
-			}
-		}(b.s.readers[w])
-	}
-	wg.Wait()
-	for i, info := range results {
-		if info != nil {
-			b.s.nsInfo[todo[i].ns.ID] = info
-		}
-	}
 }
 
 // queryNS asks the hierarchy ioctls and netlink about the namespace behind fd.

@@ -18,10 +18,11 @@ type procReader struct {
 	link  []byte // readlink target
 	dents []byte // getdents buffer
 	names []string
-	fds   []int  // descriptor numbers of the process being read
-	path  []byte // path under construction
-	cpath []byte // NUL-terminated copy for raw syscalls
-	name  []byte // NUL-terminated name relative to a directory descriptor
+	fds   []int   // descriptor numbers of the process being read
+	nl    *nlConn // this worker's netlink socket during the hierarchy queries
+	path  []byte  // path under construction
+	cpath []byte  // NUL-terminated copy for raw syscalls
+	name  []byte  // NUL-terminated name relative to a directory descriptor
 	scrap unix.Stat_t
 }
 
