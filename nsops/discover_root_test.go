@@ -301,13 +301,15 @@ func TestDiscoverRootSocketHeld(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer unix.Close(sock)
-	ns := findID(t, rootScan(t), NetNS, id)
-	h := holderOf(ns, HeldBySocket)
-	if h == nil || h.PID != os.Getpid() || h.FD != sock || ns.NProcs != 0 || ns.Hidden {
-		t.Fatalf("socket-held: %+v", ns)
-	}
-	if ns.Owner != kernelNSID(t, "/proc/self/ns/user") {
-		t.Errorf("socket-held owner %v", ns.Owner)
+	for name, scan := range map[string]func(*testing.T) *Snapshot{"full": rootScan, "lean": leanScan} {
+		ns := findID(t, scan(t), NetNS, id)
+		h := holderOf(ns, HeldBySocket)
+		if h == nil || h.PID != os.Getpid() || h.FD != sock || ns.NProcs != 0 || ns.Hidden {
+			t.Fatalf("%s scan: socket-held: %+v", name, ns)
+		}
+		if ns.Owner != kernelNSID(t, "/proc/self/ns/user") {
+			t.Errorf("%s scan: socket-held owner %v", name, ns.Owner)
+		}
 	}
 }
 
@@ -348,13 +350,15 @@ func TestDiscoverRootThreadNamespace(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	ns := findID(t, rootScan(t), UTSNS, r.id)
-	h := holderOf(ns, HeldByThread)
-	if h == nil || h.PID != os.Getpid() || h.TID != r.tid || ns.NProcs != 0 || !slices.Contains(ns.Members, os.Getpid()) {
-		t.Fatalf("thread namespace: %+v", ns)
-	}
-	if want := fmt.Sprintf("/proc/%d/task/%d/ns/uts", os.Getpid(), r.tid); ns.Path != want {
-		t.Errorf("path %q, want %q", ns.Path, want)
+	for name, scan := range map[string]func(*testing.T) *Snapshot{"full": rootScan, "lean": leanScan} {
+		ns := findID(t, scan(t), UTSNS, r.id)
+		h := holderOf(ns, HeldByThread)
+		if h == nil || h.PID != os.Getpid() || h.TID != r.tid || ns.NProcs != 0 || !slices.Contains(ns.Members, os.Getpid()) {
+			t.Fatalf("%s scan: thread namespace: %+v", name, ns)
+		}
+		if want := fmt.Sprintf("/proc/%d/task/%d/ns/uts", os.Getpid(), r.tid); ns.Path != want {
+			t.Errorf("%s scan: path %q, want %q", name, ns.Path, want)
+		}
 	}
 }
 
