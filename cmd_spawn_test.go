@@ -1053,3 +1053,90 @@ func TestSpawnBadInputLeavesNoParser(t *testing.T) {
 		return true
 	})
 }
+
+// spawnProbe prints what a sandbox looks like from inside, in a form that
+// does not depend on the run: which namespace types are new, lo, whether
+// /proc is fresh, the propagation of /, the uid map, the time offsets, the
+// command's pid.
+const spawnProbe = `for n in cgroup ipc mnt net pid time user uts; do echo "ns $n $(readlink /proc/self/ns/$n)"; done
+echo "lo $(ip -o link show lo | grep -c LOWER_UP)"
+echo "procs $(ls /proc | grep -c '^[0-9]')"
+echo "root $(awk '$5 == "/" { print ($0 ~ / shared:/) ? "shared" : "private" }' /proc/self/mountinfo | head -1)"
+echo "uidmap $(cat /proc/self/uid_map)"
+echo "offsets $(cat /proc/self/timens_offsets 2>/dev/null)"
+echo "pid $$"`
+
+// spawnProbeResult turns spawnProbe's output into run-independent lines.
+func spawnProbeResult(t *testing.T, out string, own map[string]string) string {
+	t.Helper()
+	var lines []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 3 && f[0] == "ns":
+			state := "new"
+			if own[f[1]] == f[2] {
+				state = "same"
+			}
+			line = "ns " + f[1] + " " + state
+		case len(f) == 2 && f[0] == "procs":
+			if n, _ := strconv.Atoi(f[1]); n <= 8 {
+				line = "procs fresh"
+			} else {
+				line = "procs host"
+			}
+		case len(f) == 2 && f[0] == "pid":
+			if n, _ := strconv.Atoi(f[1]); n > 8 {
+				line = "pid host" // else 2: the command after the init
+			}
+		}
+		lines = append(lines, strings.Join(strings.Fields(line), " "))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestSpawnFastPathMatchesParser: nstui spawn's C driver reads the plain
+// form itself (namespace options only) instead of starting the Go parser.
+// Each such form must make the same sandbox as the parser
+// (_NSTUI_SPAWN_SLOW=1 forces it), as seen from inside.
+func TestSpawnFastPathMatchesParser(t *testing.T) {
+	testutil.RequireRoot(t)
+	own := spawnNSLinks(t, "self")
+	forms := []string{"", "--all", "-pnmuiCTU", "-p -n", "--pid --no-mount-proc", "--net --no-lo", "-U", "--user --pid"}
+	for _, typ := range nsops.AllTypes() {
+		forms = append(forms, typ.UnshareOption(), typ.ShortOption())
+	}
+	for _, form := range forms {
+		t.Run(form, func(t *testing.T) {
+			argv := append(append([]string{"spawn"}, strings.Fields(form)...), "--", "sh", "-c", spawnProbe)
+			var results [2]string
+			for i, slow := range []bool{false, true} {
+				cmd := exec.Command(nstuiBinary, argv...)
+				if slow {
+					cmd.Env = append(os.Environ(), "_NSTUI_SPAWN_SLOW=1")
+				}
+				out, errs, code := spawnRunCmd(t, cmd)
+				if code != 0 {
+					t.Fatalf("slow=%v: exit %d: %s", slow, code, errs)
+				}
+				results[i] = spawnProbeResult(t, out, own)
+			}
+			if results[0] != results[1] {
+				t.Errorf("fast path:\n%s\nGo parser:\n%s", results[0], results[1])
+			}
+		})
+	}
+	// The default command, $SHELL, on both paths.
+	for _, slow := range []bool{false, true} {
+		cmd := exec.Command(nstuiBinary, "spawn", "-p")
+		cmd.Env = append(os.Environ(), "SHELL=/bin/sh")
+		if slow {
+			cmd.Env = append(cmd.Env, "_NSTUI_SPAWN_SLOW=1")
+		}
+		cmd.Stdin = strings.NewReader("echo shell=$0 pid=$$\n")
+		out, errs, code := spawnRunCmd(t, cmd)
+		if code != 0 || strings.TrimSpace(out) != "shell=/bin/sh pid=2" {
+			t.Errorf("slow=%v: default shell: exit %d, out %q, err %q", slow, code, out, errs)
+		}
+	}
+}

@@ -2,26 +2,28 @@
 //
 // Why: a spawn used to be three program starts (nstui's Go CLI, nstui
 // re-executed as the init, the command) where `unshare --fork` needs two,
-// and a Go start costs about as much as a whole unshare run. Here the Go
-// part still parses and checks the command line (cobra, nsops.SpawnSpec:
-// one implementation of every option and message), but the process the
-// shell waits on is this C driver, and the init is a plain clone of it:
-// no exec between the driver and the command, no Go runtime waiting on the
-// critical path, and no Go process exit (several threads to take down) in
-// front of the shell's wait.
+// and on this kind of machine a Go start alone costs about a whole unshare
+// run. Here the process the shell waits on stays C (the driver), the init
+// is a plain clone of it (no exec between the driver and the command), and
+// no Go runtime waits, forwards or exits on the critical path.
 //
 // When argv[1] is "spawn" (the only way cobra reaches nstui spawn: the root
 // command has no persistent flags), this constructor:
-//  1. makes a socketpair and forks twice; the grandchild returns into the
-//     Go runtime with its end of the pair (nsenter.DriverRun). It is not our
-//     child, so the sandbox's init is the only child of nstui, as before.
-//  2. reads the Go part's request until EOF (nsops.SpawnSpec.DriverRequest,
-//     NUL-separated): either "exit" CODE (help, --print-equivalent, or an
-//     error the Go part already printed) or "run" FLAGS UIDMAP GIDMAP
-//     SETGROUPS INITCONFIG ARGC ARGV... ENVC ENV...
-//  3. clones the init with the new namespaces (the clone child runs
-//     init.c's nstui_init_main directly), writes its id maps, and then does
-//     what a parent of the init does: forward every signal, follow job
+//  1. gets the request. The plain form, `nstui spawn [NAMESPACE OPTIONS]
+//     [--] [COMMAND...]` with only options that need no check, is read
+//     here (fast_request) and Go never starts. Anything else goes through
+//     the Go command line parser (cobra, nsops.SpawnSpec: one
+//     implementation of every option, check and message): a socketpair,
+//     two forks, and the grandchild returns into the Go runtime with its
+//     end (nsenter.DriverRun); it is not our child, so the sandbox's init
+//     stays nstui's only child. The driver reads its request until EOF
+//     (nsops.SpawnSpec.DriverRequest, NUL-separated strings): either
+//     "exit" CODE (help, --print-equivalent, or an error the parser
+//     already printed) or "run" FLAGS UIDMAP GIDMAP SETGROUPS INITCONFIG
+//     ARGC ARGV... ENVC ENV...
+//  2. clones the init with the new namespaces (the clone runs init.c's
+//     nstui_init_main directly) and writes its id maps;
+//  3. does what the init's parent does: forward every signal, follow job
 //     control (stop when the command stops, continue it on SIGCONT), and
 //     exit with the init's status.
 #define _GNU_SOURCE
@@ -43,6 +45,7 @@
 #include "init.h"
 
 #define ENTER_ENV "_NSTUI_ENTER" /* nsops.EnterEnv */
+#define SLOW_ENV "_NSTUI_SPAWN_SLOW" /* set: no fast path (for tests) */
 #define MAX_REQUEST (64 << 20)   /* argv + environment: far below this */
 
 /* The Go part's end of the socketpair, in the grandchild only (set once by
@@ -65,6 +68,7 @@ struct request {
 	const char *uidmap, *gidmap, *setgroups;
 	struct init_config cfg;
 	char **argv, **env;
+	char uidbuf[64], gidbuf[64], *shell[2]; /* the fast path's own strings */
 };
 
 /* read_all reads fd until EOF into a NUL-terminated buffer. */
@@ -355,6 +359,116 @@ static void __attribute__((noreturn)) spawn(struct request *r, int sigfd)
 	drive(pid, sigfd, jobs[0]);
 }
 
+/* The namespace options of nstui spawn that need no checking: each only
+ * adds a type (nsops.NSType's long and short unshare options). */
+static const struct {
+	const char *name;
+	char letter;
+	unsigned long flag;
+} ns_options[] = {
+	{ "--cgroup", 'C', CLONE_NEWCGROUP }, { "--ipc", 'i', CLONE_NEWIPC },
+	{ "--mount", 'm', CLONE_NEWNS },      { "--net", 'n', CLONE_NEWNET },
+	{ "--pid", 'p', CLONE_NEWPID },       { "--time", 'T', CLONE_NEWTIME },
+	{ "--user", 'U', CLONE_NEWUSER },     { "--uts", 'u', CLONE_NEWUTS },
+};
+#define N_NS_OPTIONS (sizeof(ns_options) / sizeof(ns_options[0]))
+
+/* ns_flag returns the type of a long option or short letter, 0 if none. */
+static unsigned long ns_flag(const char *name, char letter)
+{
+	for (size_t i = 0; i < N_NS_OPTIONS; i++)
+		if (name ? !strcmp(name, ns_options[i].name) : letter == ns_options[i].letter)
+			return ns_options[i].flag;
+	return 0;
+}
+
+/* fast_request builds the request for the plain form of nstui spawn, only
+ * namespace types (long, short or grouped, --all, --no-mount-proc,
+ * --no-lo) then [--] COMMAND, without starting Go at all; it returns 0 for
+ * anything else (an option with a value, -r, --help, a typo, ...), which
+ * the Go command line parser then handles with its checks and messages.
+ * What it builds must equal nsops.SpawnSpec.DriverRequest for the same
+ * options (TestSpawnFastPathMatchesParser checks it end to end): a new pid
+ * namespace implies a mount namespace for a fresh /proc, made private; a
+ * new network namespace gets lo up; a new user namespace maps us to root;
+ * the default command is $SHELL, else /bin/sh. */
+static int fast_request(int argc, char **argv, char **envp, struct request *r)
+{
+	unsigned long types = 0;
+	int all = 0, no_proc = 0, no_lo = 0, i;
+	size_t n = 0, k = 0;
+
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		unsigned long f;
+
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (a[0] != '-' || !a[1])
+			break; /* the command: everything from here is its own */
+		if (a[1] == '-') {
+			if (!strcmp(a, "--all"))
+				all = 1;
+			else if (!strcmp(a, "--no-mount-proc"))
+				no_proc = 1;
+			else if (!strcmp(a, "--no-lo"))
+				no_lo = 1;
+			else if ((f = ns_flag(a, 0)))
+				types |= f;
+			else
+				return 0;
+			continue;
+		}
+		for (const char *c = a + 1; *c; c++) {
+			if (!(f = ns_flag(NULL, *c)))
+				return 0;
+			types |= f;
+		}
+	}
+	if (i < argc && !argv[i][0])
+		return 0; /* an empty command name: the parser says so */
+	for (size_t j = 0; all && j < N_NS_OPTIONS; j++)
+		types |= ns_options[j].flag;
+
+	*r = (struct request){ .uidmap = "", .gidmap = "", .setgroups = "" };
+	r->cfg = (struct init_config){ .prop = "unchanged", .grace_ms = 1000 };
+	r->cfg.mount_proc = (types & CLONE_NEWPID) && !no_proc;
+	if (r->cfg.mount_proc)
+		types |= CLONE_NEWNS;
+	if (types & CLONE_NEWNS) {
+		r->cfg.mnt = 1;
+		r->cfg.prop = "private";
+	}
+	r->cfg.lo = (types & CLONE_NEWNET) && !no_lo;
+	r->cfg.time_ns = (types & CLONE_NEWTIME) != 0;
+	r->flags = types & ~(unsigned long)CLONE_NEWTIME; /* the init makes it */
+	if (types & CLONE_NEWUSER) {
+		snprintf(r->uidbuf, sizeof(r->uidbuf), "0 %u 1\n", (unsigned)geteuid());
+		snprintf(r->gidbuf, sizeof(r->gidbuf), "0 %u 1\n", (unsigned)getegid());
+		r->uidmap = r->uidbuf;
+		r->gidmap = r->gidbuf;
+	}
+	if (i < argc) {
+		r->argv = argv + i;
+	} else {
+		r->shell[0] = "/bin/sh";
+		for (char **e = envp; e && *e; e++)
+			if (!strncmp(*e, "SHELL=", 6) && (*e)[6])
+				r->shell[0] = *e + 6;
+		r->argv = r->shell;
+	}
+	while (envp && envp[n])
+		n++;
+	if (!(r->env = calloc(n + 1, sizeof(*r->env))))
+		return 0;
+	for (size_t j = 0; j < n; j++)
+		if (strncmp(envp[j], INTERNAL_PREFIX, strlen(INTERNAL_PREFIX)) != 0)
+			r->env[k++] = envp[j];
+	return 1;
+}
+
 __attribute__((constructor)) static void nstui_spawn_driver(int argc, char **argv, char **envp)
 {
 	struct request r;
@@ -362,9 +476,11 @@ __attribute__((constructor)) static void nstui_spawn_driver(int argc, char **arg
 	char e[128];
 	pid_t child;
 
-	(void)envp;
 	if (argc < 2 || !argv || strcmp(argv[1], "spawn") != 0 || getenv(INIT_ENV) || getenv(ENTER_ENV))
 		return; /* not nstui spawn */
+	/* SLOW_ENV sends every spawn through the Go parser (tests compare). */
+	if (!getenv(SLOW_ENV) && fast_request(argc, argv, envp, &r))
+		spawn(&r, nstui_block_signals());
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		nstui_die(1, "spawn: socketpair: %s", nstui_err_text(e, sizeof(e), errno));
 	child = fork();
