@@ -22,8 +22,8 @@ command -v tmux >/dev/null || { echo "emu-memory: tmux not found: install tmux" 
 command -v python3 >/dev/null || { echo "emu-memory: python3 not found (it writes the content)" >&2; exit 2; }
 tmp=$(mktemp -d)
 sock=emumem-$$
+sockpath=
 cleanup() {
-	sockpath=$(tmux -L "$sock" display-message -p "#{socket_path}" 2>/dev/null || true)
 	tmux -L "$sock" kill-server 2>/dev/null || true
 	case $sockpath in *"$sock") rm -f "$sockpath" ;; esac # kill-server leaves it
 	rm -rf "$tmp"
@@ -51,6 +51,7 @@ for r in $(seq 1 "$runs"); do
 	T -f "$tmp/tmux.conf" new-session -d -x 120 -y 40 -s m "exec env PS1='# ' ENV= /bin/sh"
 	until T capture-pane -p -t '=m:' | grep -q '#'; do sleep 0.05; done
 	pid=$(T display-message -p -t '=m:' '#{pid}')
+	sockpath=$(T display-message -p '#{socket_path}')
 	sleep 0.3
 	before=$(rss "$pid")
 	T send-keys -t '=m:' "cat $tmp/content; echo MARK-\$((6*7))" Enter

@@ -64,7 +64,7 @@ func diffLivePair(t *testing.T, name string, mk func() *exec.Cmd, steps []diffLi
 		for _, d := range diffCompare(scr[0], scr[1]) {
 			ok := false
 			for _, k := range known {
-				if k.matches("live-"+name, st.label, d) {
+				if k.matches("live-"+name, diffPoint{label: st.label}, d) {
 					ok = true
 				}
 			}
