@@ -146,8 +146,7 @@ func (s *scrollback) freeBlock(id int32) {
 	b := s.blocks[id]
 	b.buf = b.buf[:0]
 	if cap(b.buf) > sbBlockSize {
-		b.buf = nil // do not keep an oversized line's block
-		b.buf = make([]byte, 0, sbBlockSize)
+		b.buf = make([]byte, 0, sbBlockSize) // do not keep an oversized line's block
 	}
 	s.free = append(s.free, id)
 	if s.cur == id {
@@ -155,7 +154,7 @@ func (s *scrollback) freeBlock(id int32) {
 	}
 }
 
-// clear drops every line and all but one block.
+// clear drops every line and block.
 func (s *scrollback) clear() {
 	s.recs = s.recs[:0]
 	s.head = 0
