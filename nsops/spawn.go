@@ -19,12 +19,12 @@ import (
 // SpawnSpec describes a sandbox: which new namespaces to create, how to set
 // them up and which command to run inside. Build one with NewSpawnSpec (it
 // sets MapUser and MapGroup to -1, "unset"), check it with Validate, turn it
-// into a process with Command, and show it as an unshare command line with
-// Equivalent.
+// into a process with Command (or a request for nstui spawn's driver with
+// DriverRequest), and show it as an unshare command line with Equivalent.
 //
-// The command never runs directly: it runs under nstui's own init (a hidden
-// mode of the same binary), which is PID 1 of the new pid namespace, or a
-// child subreaper when no pid namespace is asked for.
+// The command never runs directly: it runs under nstui's own init (C code
+// of the same binary, see nsops/nsenter), which is PID 1 of the new pid
+// namespace, or a child subreaper when no pid namespace is asked for.
 type SpawnSpec struct {
 	// Types are the namespace types to create. A pid namespace implies a
 	// mount namespace (for its fresh /proc) unless NoMountProc is set.
@@ -67,10 +67,11 @@ type SpawnSpec struct {
 
 	// Foreground hands the terminal on the command's stdin to the
 	// command's process group (job control). Set it when stdin is a
-	// terminal the caller controls and owns the foreground: the CLI in the
-	// foreground of a terminal, or a PTY made for the command. The init
-	// also foregrounds the command by itself when it is the foreground
-	// process group of its stdin's terminal (a fresh PTY with Setsid).
+	// terminal the caller controls and owns the foreground, such as a PTY
+	// made for the command. The init also foregrounds the command by
+	// itself when it is the foreground process group of its stdin's
+	// terminal (a fresh PTY with Setsid). nstui spawn's driver decides it
+	// on its own (DriverRequest does not carry it).
 	Foreground bool
 
 	// Exe is the nstui binary to run as init ("" = /proc/self/exe). Tests
