@@ -143,7 +143,8 @@ func (r *procReader) direntsFD(fd int, path string) ([]byte, error) {
 
 // nextDirent splits the first getdents64 record off b: its name (without
 // the NUL; it aliases b) and the rest. ok is false when b holds no
-// further complete record. "." and ".." are returned like any name.
+// further complete record. "." and ".." are returned like any name; a
+// record of a deleted entry (inode 0) has an empty name.
 func nextDirent(b []byte) (name, rest []byte, ok bool) {
 	const nameOff = 19 // d_ino(8) d_off(8) d_reclen(2) d_type(1)
 	if len(b) < nameOff+1 {
@@ -152,6 +153,9 @@ func nextDirent(b []byte) (name, rest []byte, ok bool) {
 	reclen := int(binary.NativeEndian.Uint16(b[16:]))
 	if reclen <= nameOff || reclen > len(b) {
 		return nil, nil, false
+	}
+	if binary.NativeEndian.Uint64(b) == 0 {
+		return nil, b[reclen:], true
 	}
 	name = b[nameOff:reclen]
 	for i, c := range name {
@@ -269,7 +273,7 @@ func (r *procReader) readDirNames(path string) ([]string, error) {
 			break
 		}
 		b = rest
-		if string(name) != "." && string(name) != ".." {
+		if len(name) > 0 && string(name) != "." && string(name) != ".." {
 			r.names = append(r.names, string(name))
 		}
 	}
