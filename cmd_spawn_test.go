@@ -1140,3 +1140,65 @@ func TestSpawnFastPathMatchesParser(t *testing.T) {
 		}
 	}
 }
+
+// TestSpawnTeardownTermThenKill: when the command exits, the init sends
+// SIGTERM to what is left (a trap sees it once), waits the grace period,
+// then SIGKILLs what ignored it; nstui exits with the command's status.
+func TestSpawnTeardownTermThenKill(t *testing.T) {
+	testutil.RequireRoot(t)
+	for _, flags := range [][]string{{"--pid"}, {}} {
+		t.Run(fmt.Sprint(flags), func(t *testing.T) {
+			log := filepath.Join(t.TempDir(), "log")
+			script := `sh -c 'trap "echo got-term >> ` + log + `; exit 0" TERM; while :; do sleep 0.05; done' &
+(trap '' TERM; exec sleep 1000) &
+sleep 0.3; echo ready; read x; exit 3`
+			cmd := exec.Command(nstuiBinary, append(append([]string{"spawn"}, flags...), "--", "sh", "-c", script)...)
+			stdin, err := cmd.StdinPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			cmd.Stderr = os.Stderr
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			var left []int
+			defer func() {
+				_ = cmd.Process.Kill()
+				for _, p := range left {
+					_ = unix.Kill(p, unix.SIGKILL)
+				}
+				_ = cmd.Wait()
+			}()
+			line, _ := bufio.NewReader(stdout).ReadString('\n')
+			if line != "ready\n" {
+				t.Fatalf("want ready, got %q", line)
+			}
+			left = testutil.Descendants(cmd.Process.Pid)
+			if len(left) < 4 { // init, command, trapper (+ its sleep), sleep 1000
+				t.Fatalf("sandbox has %v, want at least 4 processes", left)
+			}
+			start := time.Now()
+			stdin.Close() // the command exits 3
+			err = cmd.Wait()
+			took := time.Since(start)
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 3 {
+				t.Fatalf("nstui: %v, want exit status 3", err)
+			}
+			for _, p := range left {
+				if _, state, ok := spawnStat(p); ok && state != 'Z' {
+					t.Errorf("process %d still alive after nstui exited", p)
+				}
+			}
+			b, _ := os.ReadFile(log)
+			if n := strings.Count(string(b), "got-term\n"); n != 1 {
+				t.Errorf("the trap saw SIGTERM %d times, want once (%q)", n, b)
+			}
+			t.Logf("teardown (TERM, %v grace, KILL) took %v", nsops.DefaultKillGrace, took)
+		})
+	}
+}

@@ -29,7 +29,7 @@ struct init_config {
 	long grace_ms;
 };
 
-/* die prints "nstui: " and the message on stderr, and _exits with code. */
+/* nstui_die prints "nstui: " and the message on stderr, and _exits with code. */
 void __attribute__((noreturn, format(printf, 2, 3))) nstui_die(int code, const char *fmt, ...);
 
 /* nstui_err_text writes "ENOENT (No such file or directory)" into buf. */
