@@ -286,20 +286,29 @@ func TestVTReflow(t *testing.T) {
 	term.Resize(4, 20)
 	wantText(t, term, "0123456789abcde\n$\n\n")
 	wantCursor(t, term, 1, 2)
+	// Narrower: bottom anchored like tmux (checked against tmux 3.3a):
+	// the rows above the cursor that do not fit go to the scrollback.
 	term.Resize(4, 6)
-	wantText(t, term, "012345\n6789ab\ncde\n$")
-	wantCursor(t, term, 3, 2)
+	wantText(t, term, "cde\n$\n\n")
+	wantCursor(t, term, 1, 2)
+	if n := term.ScrollbackLen(); n != 2 || term.ScrollbackText(0) != "012345" || term.ScrollbackText(1) != "6789ab" {
+		t.Fatalf("scrollback %d %q %q", n, term.ScrollbackText(0), term.ScrollbackText(1))
+	}
+	// The wrapped line comes back from the scrollback to be rewrapped.
 	term.Resize(4, 4)
-	// 4 rows of "0123456789abcde" and the prompt: the top row scrolls off.
-	wantText(t, term, "4567\n89ab\ncde\n$")
-	wantCursor(t, term, 3, 2)
-	if n := term.ScrollbackLen(); n != 1 || term.ScrollbackText(0) != "0123" {
-		t.Fatalf("scrollback %d %q", n, term.ScrollbackText(0))
+	wantText(t, term, "cde\n$\n\n")
+	wantCursor(t, term, 1, 2)
+	if n := term.ScrollbackLen(); n != 3 || term.ScrollbackText(0) != "0123" || term.ScrollbackText(2) != "89ab" {
+		t.Fatalf("scrollback %d %q %q", n, term.ScrollbackText(0), term.ScrollbackText(2))
 	}
 	term.Write([]byte("typed"))
-	wantText(t, term, "89ab\ncde\n$ ty\nped")
-	if n := term.ScrollbackLen(); n != 2 || term.ScrollbackText(1) != "4567" {
-		t.Fatalf("scrollback %d %q", n, term.ScrollbackText(1))
+	wantText(t, term, "cde\n$ ty\nped\n")
+	// Wider and taller: lines come back from the scrollback.
+	term.Resize(6, 20)
+	wantText(t, term, "0123456789abcde\n$ typed\n\n\n\n")
+	wantCursor(t, term, 1, 7)
+	if n := term.ScrollbackLen(); n != 0 {
+		t.Fatalf("scrollback %d lines after growing", n)
 	}
 	checkInvariants(t, term)
 

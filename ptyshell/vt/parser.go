@@ -618,10 +618,10 @@ func (t *Terminal) ed(n int) {
 	case 2:
 		if !t.altOn {
 			// Like tmux and x/vt, keep what was on the screen in the
-			// scrollback (up to its last non-blank row).
+			// scrollback (up to its last row with a character).
 			last := -1
 			for y := range t.rows {
-				if t.scr.row(y).n > 0 && !t.rowBlank(t.scr.row(y)) {
+				if !t.rowEmpty(t.scr.row(y)) {
 					last = y
 				}
 			}
@@ -636,15 +636,6 @@ func (t *Terminal) ed(n int) {
 		}
 	}
 	t.wrap = false
-}
-
-func (t *Terminal) rowBlank(l *line) bool {
-	for i := range l.cells[:l.n] {
-		if !l.cells[i].blank() {
-			return false
-		}
-	}
-	return true
 }
 
 // el is Erase in Line.

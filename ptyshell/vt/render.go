@@ -128,11 +128,14 @@ func (t *Terminal) appendRune(b []byte, r rune) []byte {
 
 // renderLine appends line l as a styled string: minimal SGR changes between
 // cells, OSC 8 around links, trailing blanks trimmed, reset at the end.
-func (t *Terminal) renderLine(b []byte, l *line) []byte {
+func (t *Terminal) renderLine(b []byte, l *line) []byte { return t.renderCells(b, l, true) }
+
+// renderCells is renderLine, trimming trailing blanks only when trim is set.
+func (t *Terminal) renderCells(b []byte, l *line, trim bool) []byte {
 	cells := l.cells[:l.n]
 	if !l.styled {
 		end := len(cells)
-		for end > 0 && (cells[end-1].R == 0 || cells[end-1].R == ' ') {
+		for trim && end > 0 && (cells[end-1].R == 0 || cells[end-1].R == ' ') {
 			end--
 		}
 		for i := range cells[:end] {
@@ -145,7 +148,7 @@ func (t *Terminal) renderLine(b []byte, l *line) []byte {
 		return b
 	}
 	end := len(cells)
-	for end > 0 && cells[end-1].blank() {
+	for trim && end > 0 && cells[end-1].blank() {
 		end--
 	}
 	var cur Cell

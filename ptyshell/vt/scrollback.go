@@ -154,6 +154,38 @@ func (s *scrollback) freeBlock(id int32) {
 	}
 }
 
+// newestWrapped reports whether the newest line continues on the next
+// one (it was soft-wrapped).
+func (s *scrollback) newestWrapped() bool {
+	n := len(s.recs)
+	return n > 0 && s.rec(n-1).wrapped
+}
+
+// pop removes the newest line and returns a copy of it.
+func (s *scrollback) pop() (b []byte, wrapped, ok bool) {
+	n := len(s.recs)
+	if n == 0 {
+		return nil, false, false
+	}
+	if s.head != 0 {
+		// Put the ring in order so the newest is last (a resize: rare).
+		lin := make([]sbRec, 0, cap(s.recs))
+		lin = append(lin, s.recs[s.head:]...)
+		lin = append(lin, s.recs[:s.head]...)
+		s.recs = lin
+		s.head = 0
+	}
+	r := s.recs[n-1]
+	s.recs = s.recs[:n-1]
+	bl := s.blocks[r.blk]
+	b = append([]byte(nil), bl.buf[r.off:r.off+r.n]...)
+	if r.blk == s.cur && int(r.off+r.n) == len(bl.buf) {
+		bl.buf = bl.buf[:r.off]
+	}
+	s.release(r.blk)
+	return b, r.wrapped, true
+}
+
 // clear drops every line and block.
 func (s *scrollback) clear() {
 	s.recs = s.recs[:0]

@@ -104,6 +104,7 @@ type Terminal struct {
 	cursorHidden bool
 	cursorShape  uint8
 	cursorBlink  bool
+	att610       bool // ?12, reported but not applied
 	sync         bool
 	syncStart    time.Time
 	frame        []string // the last frame Rows built, shown during a synchronized update
@@ -128,6 +129,7 @@ type Terminal struct {
 	colon  uint32 // bit i: params[i] is followed by ':'
 	np     int
 
+	noCompact  bool // a resize is copying ids between lines
 	clusters   []string
 	clusterIdx map[string]int32
 	links      []string // links[0] is "" (no link)
@@ -174,6 +176,7 @@ func (t *Terminal) resetState() {
 	t.modes = Modes{}
 	t.mouse = [4]bool{}
 	t.cursorHidden, t.cursorShape, t.cursorBlink = false, CursorBlock, true // DECSCUSR 0: blinking block
+	t.att610 = false
 	t.sync = false
 	t.last = 0
 	t.tabs = make([]bool, t.cols)
@@ -480,7 +483,7 @@ func (t *Terminal) cluster(s []byte) int32 {
 	if t.clusterIdx == nil {
 		t.clusterIdx = make(map[string]int32)
 	}
-	if len(t.clusters) >= max(1024, 2*t.rows*t.cols) {
+	if len(t.clusters) >= max(1024, 2*t.rows*t.cols) && !t.noCompact {
 		t.compactClusters()
 	}
 	i := int32(len(t.clusters))
@@ -532,7 +535,7 @@ func (t *Terminal) linkID(url string) uint16 {
 	if t.linkIdx == nil {
 		t.linkIdx = make(map[string]uint16)
 	}
-	if len(t.links) >= 1024 {
+	if len(t.links) >= 1024 && !t.noCompact {
 		t.compactLinks()
 		if len(t.links) >= 1<<16-1 {
 			return 0
@@ -702,7 +705,7 @@ func (t *Terminal) pushScrollback(l *line) {
 		// Plain ASCII: render straight into the scrollback's block.
 		cells := l.cells[:l.n]
 		end := len(cells)
-		for end > 0 && (cells[end-1].R == 0 || cells[end-1].R == ' ') {
+		for end > 0 && !l.wrapped && (cells[end-1].R == 0 || cells[end-1].R == ' ') {
 			end--
 		}
 		b := t.sb.reserve(end)
@@ -716,7 +719,9 @@ func (t *Terminal) pushScrollback(l *line) {
 		t.sb.commit(end, l.wrapped)
 		return
 	}
-	t.rbuf = t.renderLine(t.rbuf[:0], l)
+	// A wrapped line keeps its trailing blanks: a resize may join it
+	// with the next one again.
+	t.rbuf = t.renderCells(t.rbuf[:0], l, !l.wrapped)
 	copy(t.sb.reserve(len(t.rbuf)), t.rbuf)
 	t.sb.commit(len(t.rbuf), l.wrapped)
 }
@@ -912,7 +917,10 @@ func (t *Terminal) setPrivateMode(n int32, on bool) {
 			}
 		}
 	case 12:
-		t.cursorBlink = on
+		// Kept for DECRQM only: terminfo's cnorm sends ?12l with every
+		// "show the cursor", which would stop the blink DECSCUSR chose
+		// (x/vt and most terminals leave the cursor style alone too).
+		t.att610 = on
 	case 25:
 		t.cursorHidden = !on
 	case 47:
@@ -967,7 +975,7 @@ func (t *Terminal) privateModeState(n int32) int {
 	case 1003:
 		return b(t.mouse[3])
 	case 12:
-		return b(t.cursorBlink)
+		return b(t.att610)
 	case 25:
 		return b(!t.cursorHidden)
 	case 47, 1047, 1049:
