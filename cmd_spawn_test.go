@@ -384,6 +384,23 @@ func TestSpawnUnprivilegedMapRootUser(t *testing.T) {
 			}
 		})
 	}
+	t.Run("plain form", func(t *testing.T) {
+		// Namespace options only: the C driver reads them itself (no Go
+		// parser), maps us to root and writes setgroups deny.
+		argv := append(asNobody(), bin, "spawn", "-UpnmuiCT", "--", "sh", "-c",
+			`echo "uid=$(id -u)"; echo "map="$(cat /proc/self/uid_map); echo "setgroups=$(cat /proc/self/setgroups)"; echo "n=$(ls /proc | grep -c '^[0-9]')"`)
+		out, errs, code := spawnRunCmd(t, exec.Command(argv[0], argv[1:]...))
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		kv := spawnKV(out)
+		if kv["uid"] != "0" || kv["map"] != "0 65534 1" || kv["setgroups"] != "deny" {
+			t.Errorf("inside: %v, want uid 0 mapped from 65534, setgroups deny", kv)
+		}
+		if n, _ := strconv.Atoi(kv["n"]); n > 8 {
+			t.Errorf("/proc inside lists %d processes", n)
+		}
+	})
 	t.Run("current user", func(t *testing.T) {
 		argv := append(asNobody(), bin, "spawn", "--map-current-user", "-p", "-n", "--", "sh", "-c",
 			`echo "uid=$(id -u)"; grep CapEff /proc/self/status; echo "lo=$(ip -o link show lo)"`)
