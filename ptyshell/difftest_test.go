@@ -384,14 +384,13 @@ type diffKnown struct {
 	notTmux bool
 	// resized: applies only at checkpoints after a width change.
 	resized bool
+	// match, when set, must also accept the difference.
+	match func(d diffItem) bool
 }
 
 // diffKnownDiffs is the table of documented differences.
 func diffKnownDiffs() []diffKnown {
 	return []diffKnown{
-		{field: "cursor-blink", seq: "no DECSCUSR yet, or CSI 0 SP q",
-			why: "xterm's default cursor is steady (cursorBlink resource false) and DECSCUSR 0 selects that default; " +
-				"x/vt reports a blinking cursor before any DECSCUSR. tmux does not expose blinking (it passes DECSCUSR through)."},
 		{stream: "torture", at: "wide", field: "text", seq: "a wide character written at the last column, or when one column is left",
 			why: "xterm and tmux print a wide character that fits exactly in the last two columns there, and wrap one that " +
 				"does not fit to the next row (leaving the last column blank); x/vt v0.1.0 drops both characters."},
@@ -409,12 +408,32 @@ func diffKnownDiffs() []diffKnown {
 		{stream: "dialog", field: "cursor", seq: "CSI ? 1049 l while the main screen is shown", why: "as above"},
 		{stream: "dialog-c", field: "text", seq: "CSI ? 1049 l while the main screen is shown", why: "as for dialog"},
 		{stream: "dialog-c", field: "cursor", seq: "CSI ? 1049 l while the main screen is shown", why: "as for dialog"},
+		{stream: "dialog", field: "scrollback", seq: "CSI ? 1049 l while the main screen is shown",
+			why: "x/vt's prompt at the bottom scrolls the first box into the scrollback; xterm's and tmux's does not"},
+		{stream: "dialog-c", field: "scrollback", seq: "CSI ? 1049 l while the main screen is shown", why: "as for dialog"},
+		{field: "cursor-blink", seq: "CSI ? 12 h / CSI ? 12 l (AT&T 610 cursor blinking, vim sends both)",
+			why: "xterm starts and stops the cursor's blinking with mode 12; x/vt ignores it and keeps reporting a " +
+				"blinking cursor. tmux does not expose blinking."},
 		{field: "text", resized: true, seq: "a width change of the main screen",
 			why: "xterm and tmux reflow soft-wrapped lines to the new width (and the rows that no longer fit go to " +
 				"the scrollback); x/vt cuts them at the right margin and keeps the rows."},
 		{field: "cursor", resized: true, seq: "a width change of the main screen", why: "the cursor moves with its reflowed line"},
-		{field: "scrollback", resized: true, seq: "a width change of the main screen", why: "reflowed rows that no longer fit go to the scrollback"},
+		{field: "scrollback", resized: true, seq: "a width change of the main screen",
+			why: "reflowed rows that no longer fit go to the scrollback. Lines already in the scrollback keep the " +
+				"breaks they had (xterm does not reflow; tmux reflows its history too): checked against tmux's " +
+				"history as text, line breaks aside."},
 		{field: "cell", resized: true, seq: "a width change of the main screen", why: "the cells move with their reflowed lines"},
+		{stream: "top", field: "cell", notTmux: true, seq: "a line written up to the last column, then EL (CSI K)",
+			match: func(d diffItem) bool { return d.col == 79 || d.col == 109 || d.col == 69 },
+			why: "after a character in the last column the cursor stays on that column with a wrap pending; xterm's " +
+				"EL then erases from the cursor, the last column included (top's reverse-video header loses its last " +
+				"cell). tmux keeps its cursor one past the margin, so its EL erases nothing there."},
+		{stream: "torture", at: "sgr", field: "cell", notTmux: true, seq: "CSI 6 m",
+			match: func(d diffItem) bool {
+				return strings.Contains(d.want, "attrs=0x8") && strings.Contains(d.got, "attrs=0x10")
+			},
+			why: "SGR 6 is rapid blink in ECMA-48 and in the emulator interface (AttrRapidBlink); tmux has one blink " +
+				"attribute and reports SGR 6 as SGR 5."},
 		{stream: "torture", at: "region", field: "scrollback", want: `line 0 "row 05"`, notTmux: true,
 			seq: "LF at the bottom of a scroll region whose top is not the first row (CSI 5;15 r)",
 			why: "xterm keeps in its scrollback only the lines scrolled off a region that starts at the first row; a line " +
@@ -428,7 +447,7 @@ func diffKnownDiffs() []diffKnown {
 
 func (k diffKnown) matches(stream string, p diffPoint, d diffItem) bool {
 	return (k.stream == "" || k.stream == stream) && (k.at == "" || k.at == p.label) && k.field == d.field &&
-		strings.Contains(d.want, k.want) && (!k.resized || p.narrowed)
+		strings.Contains(d.want, k.want) && (!k.resized || p.narrowed) && (k.match == nil || k.match(d))
 }
 
 // TestDiffStreamsSelfConsistent feeds every stream to the candidate in the
@@ -485,6 +504,13 @@ func TestDiffStreamsVsOracle(t *testing.T) {
 					agrees, can := false, false
 					if tmuxPts != nil {
 						agrees, can, verdict = tmuxPts[i].judge(d, got[i].screen)
+						if !agrees && d.field == "scrollback" && p.narrowed {
+							// tmux reflows its history on a width change; the
+							// candidate keeps lines as they were drawn (as
+							// xterm does): compare the text, not the breaks.
+							agrees = diffSameText(tmuxPts[i].history, got[i].screen.scrollback)
+							verdict += " (and a different text, line breaks aside)"
+						}
 					}
 					switch {
 					case k != nil && (agrees || !can || k.notTmux):
@@ -496,8 +522,8 @@ func TestDiffStreamsVsOracle(t *testing.T) {
 						fails = append(fails, fmt.Sprintf("%s at %q (byte %d): candidate agrees with tmux, x/vt does not: document it in diffKnownDiffs: %v; %s",
 							s.name, p.label, p.offset, d, verdict))
 					default:
-						fails = append(fails, fmt.Sprintf("%s at %q (byte %d): candidate differs from x/vt and tmux: %v; %s\noracle:\n%scandidate:\n%s",
-							s.name, p.label, p.offset, d, verdict, diffDump(p.screen, d.row), diffDump(got[i].screen, d.row)))
+						fails = append(fails, fmt.Sprintf("%s at %q (byte %d): candidate differs from x/vt and tmux: %v; %s\nlast bytes: %q\noracle:\n%scandidate:\n%s",
+							s.name, p.label, p.offset, d, verdict, diffBytesBefore(s, p.offset, 120), diffDump(p.screen, d.row), diffDump(got[i].screen, d.row)))
 					}
 				}
 			}
@@ -507,6 +533,13 @@ func TestDiffStreamsVsOracle(t *testing.T) {
 			}
 		})
 	}
+}
+
+// diffSameText reports whether two lists of lines hold the same text once
+// line breaks and blanks are ignored.
+func diffSameText(a, b []string) bool {
+	join := func(l []string) string { return strings.Join(strings.Fields(strings.Join(l, " ")), "") }
+	return join(a) == join(b)
 }
 
 // diffBytesBefore returns the stream's bytes from the start up to offset,
