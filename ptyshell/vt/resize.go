@@ -7,7 +7,7 @@ const maxPullChain = 1000
 // Resize changes the screen size. The main screen behaves like tmux's:
 //   - soft-wrapped lines (autowrap, not CR LF) are joined and wrapped again
 //     at a new width, the cursor staying on its character, wide characters
-//     kept whole;
+//     kept whole; the scrollback's lines too;
 //   - the screen shows the bottom of its content: rows that no longer fit
 //     above the cursor go to the scrollback (rows below the cursor are
 //     dropped first when the screen gets shorter), and when the screen
@@ -83,6 +83,9 @@ func (s *screen) resize(rows, cols int) {
 // resizeMain gives the main screen its new size (see Resize) and moves its
 // cursor (the saved one while the alternate screen is shown).
 func (t *Terminal) resizeMain(rows, cols int) {
+	if cols != t.cols {
+		t.rewrapScrollback(cols)
+	}
 	in := t.main.linear()
 	cy, cx, cwrap := t.y, t.x, t.wrap
 	if t.altOn {
@@ -269,4 +272,67 @@ func (t *Terminal) parseLine(sc **Terminal, b []byte, wrapped bool) *line {
 		}
 	}
 	return l
+}
+
+// rewrapScrollback wraps the scrollback's lines again at width cols:
+// soft-wrapped lines are joined, every line is split at the new width.
+// The lines are parsed back into cells and rendered again through a
+// scratch terminal (its own grapheme and link tables, dropped afterwards).
+func (t *Terminal) rewrapScrollback(cols int) {
+	old := t.sb
+	if old.len() == 0 {
+		return
+	}
+	t.sb = newScrollback(old.max)
+	sc := New(1, maxDim, 0, nil)
+	sc.noCompact = true
+	_, _ = sc.Write([]byte("\x1b[?7l"))
+	row := &line{cells: make([]Cell, cols), styled: true}
+	var buf []Cell
+	for i := range old.len() {
+		b, _ := old.line(i)
+		_, _ = sc.Write([]byte("\x1b[m\x1b]8;;\x1b\\\r\x1b[2K"))
+		_, _ = sc.Write(b)
+		src := sc.main.row(0)
+		buf = append(buf, src.cells[:src.n]...)
+		// The newest line may continue on the screen: it stays wrapped.
+		cont := old.rec(i).wrapped
+		if cont && i < old.len()-1 {
+			continue
+		}
+		end := len(buf)
+		for !cont && end > 0 && buf[end-1] == (Cell{}) {
+			end--
+		}
+		buf = buf[:end]
+		start := 0
+		for {
+			take := min(cols, len(buf)-start)
+			if take == cols && buf[start+take-1].A&AttrWide != 0 {
+				take--
+			}
+			if take == 0 && len(buf)-start > 0 {
+				take = 1
+			}
+			clear(row.cells)
+			copy(row.cells, buf[start:start+take])
+			if c := &row.cells[0]; c.A&AttrCont != 0 {
+				*c = Cell{Bg: c.Bg}
+			}
+			if take > 0 {
+				if c := &row.cells[take-1]; c.A&AttrWide != 0 && (take == cols || row.cells[take].A&AttrCont == 0) {
+					*c = Cell{Bg: c.Bg}
+				}
+			}
+			row.n = take
+			start += take
+			row.wrapped = start < len(buf) || cont
+			sc.rbuf = sc.renderCells(sc.rbuf[:0], row, !row.wrapped)
+			t.sb.push(sc.rbuf, row.wrapped)
+			if start >= len(buf) {
+				break
+			}
+		}
+		buf = buf[:0]
+	}
 }

@@ -77,3 +77,17 @@ func BenchmarkVTSeq(b *testing.B) {
 		term.Write(data)
 	}
 }
+
+// BenchmarkVTResizeFullScrollback: a width change with 10,000 coloured
+// lines of scrollback, which are all rewrapped (as tmux does).
+func BenchmarkVTResizeFullScrollback(b *testing.B) {
+	term := New(40, 120, 10000, nil)
+	line := []byte(strings.Repeat("\x1b[38;5;33mcoloured\x1b[0m \x1b[1;31mtext\x1b[0m ", 8) + "\r\n")
+	for range 10040 {
+		term.Write(line)
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		term.Resize(40, 100+20*(i%2))
+	}
+}
