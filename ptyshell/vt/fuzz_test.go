@@ -41,6 +41,22 @@ func checkInvariants(t *testing.T, term *Terminal) {
 	if len(term.seq) > maxString || len(term.clusters) > max(1024, 2*term.rows*term.cols)+1 || len(term.links) > 1<<16 {
 		t.Fatalf("tables grew: seq %d clusters %d links %d", len(term.seq), len(term.clusters), len(term.links))
 	}
+	refs := 0
+	for id, b := range term.sb.blocks {
+		refs += b.refs
+		if b.refs < 0 {
+			t.Fatalf("block %d refs %d", id, b.refs)
+		}
+	}
+	if refs != term.sb.len() || term.sb.len() > term.sb.max {
+		t.Fatalf("scrollback: %d lines, %d block refs, max %d", term.sb.len(), refs, term.sb.max)
+	}
+	for i := range term.sb.len() {
+		r := term.sb.rec(i)
+		if int(r.blk) >= len(term.sb.blocks) || int(r.off+r.n) > len(term.sb.blocks[r.blk].buf) {
+			t.Fatalf("scrollback line %d: %+v outside its block", i, *r)
+		}
+	}
 	for _, s := range [2]*screen{term.main, term.alt} {
 		if len(s.lines) != term.rows {
 			t.Fatalf("%d lines for %d rows", len(s.lines), term.rows)
@@ -89,6 +105,12 @@ func exercise(t *testing.T, data []byte) {
 	checkInvariants(t, term)
 	_, _ = term.Write(data[half:])
 	checkInvariants(t, term)
+	if n := len(data); n > 4 {
+		term.Resize(int(data[n-1])%50+1, int(data[n-2])%150+1)
+		checkInvariants(t, term)
+		term.Resize(int(data[n-3])%50+1, int(data[n-4])%150+1)
+		checkInvariants(t, term)
+	}
 	_ = term.Rows(nil)
 	_ = term.ChangedRows(nil)
 	_ = term.Text()
@@ -123,16 +145,16 @@ func TestVTRandomStreams(t *testing.T) {
 		"m", "H", "J", "K", "L", "M", "P", "@", "X", "S", "T", "r", "h", "l", "b", "q", "p", "n", "c", "s", "u", "g", "I", "Z", "d", "G",
 		"\r", "\n", "\t", "\b", "\x07", "\x0e", "\x0f", "\x18", "\x1b\\", "abc", "xyz ", "\xe4\xb8\xad", "\xf0\x9f\x98\x80", "\xcc\x81", "\xe2\x80\x8d",
 		"\xff", "\xe4", "1049", "47", "1047", "6", "7", "2026", "4", "20", "8;;http://a", "\x1bc", "\x1b#8", "\x1bM", "\x1bD", "\x1b7", "\x1b8"}
-	for seed := range uint64(200) {
+	for seed := range uint64(300) {
 		rng := rand.New(rand.NewPCG(seed, 42))
-		term := New(rng.IntN(30)+1, rng.IntN(90)+1, 20, nil)
+		term := New(rng.IntN(30)+1, rng.IntN(90)+1, rng.IntN(60), nil)
 		for range 40 {
 			var b []byte
 			for range rng.IntN(60) {
 				b = append(b, frags[rng.IntN(len(frags))]...)
 			}
 			_, _ = term.Write(b)
-			if rng.IntN(8) == 0 {
+			if rng.IntN(4) == 0 {
 				term.Resize(rng.IntN(30)+1, rng.IntN(90)+1)
 			}
 			checkInvariants(t, term)
