@@ -158,10 +158,10 @@ func lookupID(v, opt string, lookup func(string) (string, error)) (int, error) {
 }
 
 // runSpawn hands the checked spec to nstui spawn's C driver (see
-// nsops/nsenter/driver.c): the process the shell started, which is still
-// waiting before the Go runtime of this forked copy even started. The
-// driver makes the namespaces, runs the init, forwards signals, follows
-// job control and exits with the command's status; this process just exits.
+// nsops/nsenter/driver.c): the process the shell started, which forked this
+// copy before the Go runtime started and waits for its request. The driver
+// makes the namespaces, runs the init, forwards signals, follows job
+// control and exits with the command's status; this process just exits.
 func runSpawn(spec nsops.SpawnSpec) error {
 	req, err := spec.DriverRequest()
 	if err != nil {
