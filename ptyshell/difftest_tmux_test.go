@@ -566,67 +566,62 @@ func TestDiffTmuxOracleReplays(t *testing.T) {
 	}
 }
 
-// TestDiffStreamsVsTmux compares the candidate with tmux directly, not only
-// where it differs from x/vt (both emulators can share a mistake): every
-// row's text and cell styles and the cursor, at every checkpoint until the
-// first width change of the main screen (from there on the two may reflow
-// by different, equally valid policies) and at every checkpoint on the
+// diffCheckTmux compares the candidate with tmux directly, not only where
+// it differs from x/vt (both emulators can share a mistake): every row's
+// text and cell styles and the cursor, at every checkpoint until the first
+// width change of the main screen (from there on the two may reflow by
+// different, equally valid policies) and at every checkpoint on the
 // alternate screen. Documented tmux-only policies (diffKnownDiffs entries
 // with notTmux) are allowed.
-func TestDiffStreamsVsTmux(t *testing.T) {
-	tm := newDiffTmux(t)
-	if tm == nil {
-		t.Skip("tmux not found (and NSTUI_REQUIRE_ROOT unset)")
-	}
-	known := diffKnownDiffs()
-	for _, s := range diffStreams(t) {
-		t.Run(s.name, func(t *testing.T) {
-			cand := diffReplay(t, diffCandidate(), s, recordedChunks)
-			tmx := tm.replay(t, s)
-			var fails []string
-			for i, p := range cand {
-				if p.narrowed && !p.screen.alt {
-					continue
-				}
-				var ds []diffItem
-				for y := range p.screen.rows {
-					d := diffItem{field: "text", row: y, got: strconv.Quote(rowAt(p.screen.text, y))}
-					if ok, _, v := tmx[i].judge(d, p.screen); !ok {
-						d.want = v
-						ds = append(ds, d)
-						continue
-					}
-					for x := range p.screen.cols {
-						d := diffItem{field: "cell", row: y, col: x, got: fmtCell(p.screen.cells[y][x])}
-						if ok, can, v := tmx[i].judge(d, p.screen); !ok && can {
-							d.want = v
-							ds = append(ds, d)
-							break // one cell a row is enough
-						}
-					}
-				}
-				d := diffItem{field: "cursor", got: fmt.Sprintf("%+v", p.screen.cursor)}
-				if ok, _, v := tmx[i].judge(d, p.screen); !ok {
+func diffCheckTmux(t *testing.T, s diffStream, known []diffKnown, cand []diffPoint, tmx []diffTmuxScreen) {
+	var fails []string
+	for i, p := range cand {
+		var ds []diffItem
+		for y := range p.screen.rows {
+			d := diffItem{field: "text", row: y, got: strconv.Quote(rowAt(p.screen.text, y))}
+			if ok, _, v := tmx[i].judge(d, p.screen); !ok {
+				d.want = v
+				ds = append(ds, d)
+				continue
+			}
+			for x := range p.screen.cols {
+				d := diffItem{field: "cell", row: y, col: x, got: fmtCell(p.screen.cells[y][x])}
+				if ok, can, v := tmx[i].judge(d, p.screen); !ok && can {
 					d.want = v
 					ds = append(ds, d)
-				}
-				for _, d := range ds {
-					excused := false
-					for _, k := range known {
-						if k.notTmux && k.matches(s.name, p, d) {
-							excused = true
-						}
-					}
-					if !excused {
-						fails = append(fails, fmt.Sprintf("%s at %q (byte %d): %s row %d col %d: candidate %s; %s",
-							s.name, p.label, p.offset, d.field, d.row, d.col, d.got, d.want))
-					}
+					break // one cell a row is enough
 				}
 			}
-			if len(fails) > 0 {
-				n := min(len(fails), 30)
-				t.Errorf("%d differences from tmux (first %d):\n%s", len(fails), n, strings.Join(fails[:n], "\n"))
+		}
+		d := diffItem{field: "cursor", got: fmt.Sprintf("%+v", p.screen.cursor)}
+		if ok, _, v := tmx[i].judge(d, p.screen); !ok {
+			d.want = v
+			ds = append(ds, d)
+		}
+		if p.screen.alt != tmx[i].alt {
+			ds = append(ds, diffItem{field: "alt", got: strconv.FormatBool(p.screen.alt), want: "tmux alternate_on=" + strconv.FormatBool(tmx[i].alt)})
+		}
+		// The scrollback as text, line breaks aside (after a width change
+		// tmux rewraps its history; an emulator may keep drawn breaks).
+		if !p.screen.alt && !diffSameText(tmx[i].history, p.screen.scrollback) {
+			ds = append(ds, diffItem{field: "scrollback", got: fmt.Sprintf("%d lines", len(p.screen.scrollback)),
+				want: fmt.Sprintf("tmux history has %d lines, other text, line 0 %q", len(tmx[i].history), rowAt(tmx[i].history, 0))})
+		}
+		for _, d := range ds {
+			excused := false
+			for _, k := range known {
+				if k.notTmux && k.matches(s.name, p, d) {
+					excused = true
+				}
 			}
-		})
+			if !excused {
+				fails = append(fails, fmt.Sprintf("%s at %q (byte %d): %s row %d col %d: candidate %s; %s",
+					s.name, p.label, p.offset, d.field, d.row, d.col, d.got, d.want))
+			}
+		}
+	}
+	if len(fails) > 0 {
+		n := min(len(fails), 30)
+		t.Errorf("%d differences from tmux (first %d):\n%s", len(fails), n, strings.Join(fails[:n], "\n"))
 	}
 }
