@@ -7,8 +7,10 @@ package ptyshell
 // compared cell by cell at every checkpoint of the recording. Where they
 // disagree, tmux, replaying the same bytes in a detached pane of the same
 // size, is the second oracle: a difference where the candidate agrees with
-// tmux must be listed in diffKnown with the reason; any other difference
-// fails the test.
+// tmux must be listed in diffKnownDiffs with the reason; any other
+// difference fails the test. The candidate is also compared with tmux
+// directly (both emulators can share a mistake), with the same streams cut
+// into random tiny writes, and with x/vt on live bash and vim sessions.
 
 import (
 	"bufio"
