@@ -43,8 +43,15 @@ func holderKinds(ns *Namespace) []HolderKind {
 	return out
 }
 
-// sameRow compares what `nstui ls` prints about a namespace, and its holders.
-func sameRow(a, b *Namespace) string {
+// sameRow compares what `nstui ls` prints about a namespace, and its
+// holders. shared: other processes may come and go in it between the two
+// scans, so its process count and member list are not compared.
+func sameRow(a, b *Namespace, shared bool) string {
+	if shared {
+		a2, b2 := *a, *b
+		a2.NProcs, a2.Members, b2.NProcs, b2.Members = 0, nil, 0, nil
+		a, b = &a2, &b2
+	}
 	switch {
 	case a.Type != b.Type || a.Path != b.Path || a.NProcs != b.NProcs || a.PID != b.PID || a.PPID != b.PPID:
 		return fmt.Sprintf("type/path/nprocs/pid/ppid %v %q %d %d %d vs %v %q %d %d %d",
@@ -61,6 +68,16 @@ func sameRow(a, b *Namespace) string {
 	return ""
 }
 
+// runningNow reports whether pid exists and is not a zombie.
+func runningNow(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	st, err := parseStat(b)
+	return err == nil && st.State != 'Z' && st.State != 'X'
+}
+
 func TestDiscoverLeanMatchesFull(t *testing.T) {
 	testutil.RequireRoot(t)
 	unshare := needTool(t, "unshare")
@@ -71,8 +88,20 @@ func TestDiscoverLeanMatchesFull(t *testing.T) {
 		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", proc.Process.Pid))
 		return strings.TrimSpace(string(b)) == "sleep"
 	})
-	// A user and a pid namespace with parents and an owner.
+	// A user and a pid namespace with parents and an owner: unshare is in
+	// the user namespace, its forked child (sleep) in both.
 	nested := startInNS(t, UserNS, unshare, "--user", "--map-root-user", "--pid", "--fork", "sleep", "300")
+	var nestedChild int
+	waitFor(t, "unshare's child in the new pid namespace", func() bool {
+		kids := childrenOf(nested.Process.Pid)
+		if len(kids) != 1 {
+			return false
+		}
+		var st unix.Stat_t
+		nestedChild = kids[0]
+		return unix.Stat(fmt.Sprintf("/proc/%d/ns/pid", nestedChild), &st) == nil &&
+			st.Ino != kernelNSID(t, "/proc/self/ns/pid").Ino
+	})
 	// Held only by our fd: its creator is gone.
 	gone := startInNS(t, NetNS, unshare, "--net", "sleep", "300")
 	f, err := os.Open(fmt.Sprintf("/proc/%d/ns/net", gone.Process.Pid))
@@ -105,16 +134,17 @@ func TestDiscoverLeanMatchesFull(t *testing.T) {
 		ours[kernelNSID(t, fmt.Sprintf("/proc/%d/ns/%s", proc.Process.Pid, typ))] = "process " + typ.String()
 	}
 	for _, typ := range []NSType{UserNS, PIDNS} {
-		ours[kernelNSID(t, fmt.Sprintf("/proc/%d/ns/%s", nested.Process.Pid, typ))] = "nested " + typ.String()
+		ours[kernelNSID(t, fmt.Sprintf("/proc/%d/ns/%s", nestedChild, typ))] = "nested " + typ.String()
 	}
-	ours[kernelNSID(t, "/proc/self/ns/mnt")] = "our mnt" // shared with many processes
+	sharedMnt := kernelNSID(t, "/proc/self/ns/mnt")
+	ours[sharedMnt] = "our mnt"
 	for id, what := range ours {
 		a, b := full.ByID(id), lean.ByID(id)
 		if a == nil || b == nil {
 			t.Errorf("%s %d: full scan found %v, lean %v", what, id.Ino, a != nil, b != nil)
 			continue
 		}
-		if d := sameRow(a, b); d != "" {
+		if d := sameRow(a, b, id == sharedMnt); d != "" {
 			t.Errorf("%s %d: full and lean differ: %s", what, id.Ino, d)
 		}
 	}
@@ -122,24 +152,33 @@ func TestDiscoverLeanMatchesFull(t *testing.T) {
 		ns.Command != "sleep 300" || ns.PPID != os.Getpid() || ns.UID != 0 || ns.User != "root" || ns.NetNSID == "" {
 		t.Errorf("lean process-held net: %+v", ns)
 	}
-	if ns := lean.ByID(kernelNSID(t, fmt.Sprintf("/proc/%d/ns/user", nested.Process.Pid))); ns == nil ||
-		ns.Parent != kernelNSID(t, "/proc/self/ns/user") || ns.OwnerUID != 0 {
+	if ns := lean.ByID(kernelNSID(t, fmt.Sprintf("/proc/%d/ns/user", nestedChild))); ns == nil ||
+		ns.Parent != kernelNSID(t, "/proc/self/ns/user") || ns.OwnerUID != 0 || ns.PID != nested.Process.Pid {
 		t.Errorf("lean nested user: %+v", ns)
+	}
+	if ns := lean.ByID(kernelNSID(t, fmt.Sprintf("/proc/%d/ns/pid", nestedChild))); ns == nil ||
+		ns.Parent != kernelNSID(t, "/proc/self/ns/pid") || ns.Owner != kernelNSID(t, fmt.Sprintf("/proc/%d/ns/user", nestedChild)) ||
+		ns.PID != nestedChild || ns.PPID != nested.Process.Pid {
+		t.Errorf("lean nested pid: %+v", ns)
 	}
 	if ns := lean.ByID(fdHeld); ns == nil || holderOf(ns, HeldByFD) == nil || ns.NProcs != 0 {
 		t.Errorf("lean fd-held: %+v", ns)
 	}
 
 	// Everything else: each namespace both scans saw with the same lowest
-	// member (other processes come and go between the scans) reads alike.
+	// member and members (other processes come and go between the scans)
+	// reads alike.
 	compared := 0
 	for _, a := range full.Namespaces {
 		b := lean.ByID(a.ID)
-		if b == nil || a.PID != b.PID || a.PID == 0 || !slices.Equal(a.Members, b.Members) {
+		// Alive (not a zombie) now: so it was during both scans, with the
+		// same command line; and so was its parent, so it was not re-parented.
+		if b == nil || a.PID != b.PID || a.PID == 0 || !slices.Equal(a.Members, b.Members) ||
+			!runningNow(a.PID) || (a.PPID > 0 && !runningNow(a.PPID)) {
 			continue
 		}
 		compared++
-		if d := sameRow(a, b); d != "" && full.Processes[a.PID] != nil && full.Processes[a.PID].StartTime != 0 {
+		if d := sameRow(a, b, false); d != "" && full.Processes[a.PID] != nil && full.Processes[a.PID].StartTime != 0 {
 			t.Errorf("%s %d (pid %d): full and lean differ: %s", a.Type, a.ID.Ino, a.PID, d)
 		}
 	}

@@ -243,6 +243,12 @@ func TestDiscoverRootBindMountOtherMountNS(t *testing.T) {
 		var st unix.Stat_t
 		return unix.Stat(inner, &st) == nil && st.Dev == kernelNSID(t, "/proc/self/ns/net").Dev
 	})
+	// The mount appears while `unshare --net=FILE true` still runs in the
+	// namespace: wait until the script has moved on to sleep.
+	waitFor(t, "the script's exec of sleep", func() bool {
+		b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		return strings.TrimSpace(string(b)) == "sleep"
+	})
 	id := kernelNSID(t, inner)
 	ns := findID(t, rootScan(t), NetNS, id)
 	h := holderOf(ns, HeldByBindMount)
