@@ -388,13 +388,15 @@ func invalidate(e Emulator) {
 	}
 }
 
-// BenchmarkNativeFrame: building a 120x40 view: every row rendered
-// (typical and dense colour screens) and one row changed.
+// BenchmarkNativeFrame: building a 120x40 view: every row rendered (a
+// shell-like screen, the coloured log of BenchmarkEmulatorRowsFull, and a
+// screen whose every cell changes both colours) and one row changed.
 func BenchmarkNativeFrame(b *testing.B) {
 	typical, dense := frameScreens()
 	for _, f := range emuFactories() {
 		b.Run("typical/"+f.name, func(b *testing.B) { benchFrame(b, f.mk, typical, false) })
-		b.Run("dense/"+f.name, func(b *testing.B) { benchFrame(b, f.mk, dense, false) })
+		b.Run("colourlog/"+f.name, func(b *testing.B) { benchFrame(b, f.mk, sgrBytes(60), false) })
+		b.Run("percell/"+f.name, func(b *testing.B) { benchFrame(b, f.mk, dense, false) })
 		b.Run("onerow/"+f.name, func(b *testing.B) { benchFrame(b, f.mk, typical, true) })
 	}
 }

@@ -91,3 +91,40 @@ func BenchmarkVTResizeFullScrollback(b *testing.B) {
 		term.Resize(40, 100+20*(i%2))
 	}
 }
+
+// BenchmarkVTFrame: every row of a 120x40 screen rendered into new
+// strings (the row cache emptied first), for a shell-like screen, a
+// coloured log and a screen where every cell changes both colours.
+func BenchmarkVTFrame(b *testing.B) {
+	var typical, dense strings.Builder
+	for i := range 20 {
+		typical.WriteString("\x1b[1;32muser@host\x1b[m:\x1b[1;34m~/src\x1b[m$ ls -l file" + itoa(i) + "\r\n-rw-r--r-- 1 user user " + itoa(i*37) + " Nov 29 file" + itoa(i) + ".go\r\n")
+	}
+	for y := range 40 {
+		for x := range 120 {
+			dense.WriteString("\x1b[38;5;" + itoa((x+y)%256) + ";48;5;" + itoa((x*3+y)%256) + "m" + string(rune('a'+(x+y)%26)))
+		}
+		if y < 39 {
+			dense.WriteString("\r\n")
+		}
+	}
+	var log strings.Builder
+	for i := range 60 {
+		log.WriteString("\x1b[38;5;" + itoa(i%256) + "m" + itoa(100000+i) + "\x1b[0m \x1b[1;32mINFO\x1b[0m \x1b[38;2;" + itoa(i%256) +
+			";100;200mrequest handled\x1b[0m path=/api/v1/items/" + itoa(i) + " status=\x1b[33m200\x1b[0m\r\n")
+	}
+	for _, c := range []struct{ name, data string }{{"typical", typical.String()}, {"colourlog", log.String()}, {"percell", dense.String()}} {
+		b.Run(c.name, func(b *testing.B) {
+			term := New(40, 120, 100, nil)
+			term.Write([]byte(c.data))
+			rows := term.Rows(nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				for _, l := range term.scr.lines {
+					l.dirty, l.cache = true, ""
+				}
+				rows = term.Rows(rows)
+			}
+		})
+	}
+}
