@@ -342,6 +342,7 @@ func (s *Scanner) Scan() (*Snapshot, error) {
 	b.dirtyMnt = dirtyMnt
 	b.addProcesses(pids)
 	b.openNetlink()
+	b.planMounts()
 	b.readLowest()
 	b.addMounts()
 	b.addNames()

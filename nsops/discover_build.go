@@ -46,6 +46,7 @@ type nsBuilder struct {
 	nl          *nlConn
 	nsidChanged bool
 	dirtyMnt    map[uint64]bool // mount namespaces a member of which ran or exited
+	mntReads    []mntRead       // mount tables to re-read in this scan
 	cmds        map[int]string  // command lines read for COMMAND without details
 	uids        map[int]int     // uids read for UID without details
 }
@@ -157,8 +158,10 @@ func (b *nsBuilder) readLowest() {
 		facts   bool // read COMMAND and UID (no process details)
 		query   []*nsAcc
 		infos   []*nsInfoEntry
-		cmd     string
-		uid     int
+		mounts  []int // indexes into b.mntReads
+
+		cmd string
+		uid int
 	}
 	var jobs []lowJob
 	index := map[int]int{}
@@ -178,7 +181,11 @@ func (b *nsBuilder) readLowest() {
 			jobs[k].query = append(jobs[k].query, a)
 		}
 	}
-	jobs = slices.DeleteFunc(jobs, func(j lowJob) bool { return !j.facts && len(j.query) == 0 })
+	for i, rd := range b.mntReads {
+		k := index[rd.m.lowest.PID] // every planned table's reader is a lowest member
+		jobs[k].mounts = append(jobs[k].mounts, i)
+	}
+	jobs = slices.DeleteFunc(jobs, func(j lowJob) bool { return !j.facts && len(j.query) == 0 && len(j.mounts) == 0 })
 	root := b.s.procRoot
 	if b.dev != 0 {
 		// Our own user and pid namespaces are the usual owner and parent.
@@ -194,6 +201,9 @@ func (b *nsBuilder) readLowest() {
 	b.s.parallel(len(jobs), func(r *procReader, i int) {
 		j := &jobs[i]
 		pid := j.p.PID
+		for _, k := range j.mounts {
+			b.readMount(r, k)
+		}
 		pidfd := -1
 		if b.dev != 0 && (j.partial || len(j.query) > 0) {
 			if fd, _, e := unix.RawSyscall(unix.SYS_PIDFD_OPEN, uintptr(pid), 0, 0); e == 0 {
@@ -335,26 +345,19 @@ func pidfdParent(pidfd int) (int, bool) {
 	return int(info.PPID), true
 }
 
-// addMounts reads the mountinfo of one process per mount namespace and adds
-// the nsfs bind mounts it lists (ip netns add, unshare --net=FILE). A mount in
-// our own mount namespace opens by its mount point; one in another mount
-// namespace through /proc/<pid>/root.
-func (b *nsBuilder) addMounts() {
-	root := b.s.procRoot
-	selfMnt := uint64(0)
-	if link, err := b.r.readlink(root + "/self/ns/mnt"); err == nil {
-		if _, ino, ok := parseNSLink(link); ok {
-			selfMnt = ino
-		}
-	}
-	// Read the mount tables that may have changed, in parallel: a first
-	// scan reads one per mount namespace (hundreds on a busy machine).
-	type mntRead struct {
-		m      *nsAcc
-		mounts []nsfsMount
-		err    error
-	}
-	var reads []mntRead
+// mntRead is one mount table to (re-)read: the mountinfo of the lowest
+// member of mount namespace m.
+type mntRead struct {
+	m      *nsAcc
+	mounts []nsfsMount
+	err    error
+}
+
+// planMounts lists the mount tables that may have changed since the last
+// scan (all of them on a first scan: one per mount namespace, hundreds on a
+// busy machine). readLowest reads them, in its parallel pass over the lowest
+// members; addMounts applies them.
+func (b *nsBuilder) planMounts() {
 	n := len(b.order)
 	for i := 0; i < n; i++ {
 		m := b.order[i]
@@ -366,18 +369,36 @@ func (b *nsBuilder) addMounts() {
 		if c == nil || c.rep != m.lowest.PID || c.start != m.lowest.StartTime || b.dirtyMnt[mntIno] || b.s.gen%mountRereadEvery == 1 {
 			// A mount table changes when a member mounts (it runs, so its
 			// run signature changed) or by propagation (the periodic re-read).
-			reads = append(reads, mntRead{m: m})
+			b.mntReads = append(b.mntReads, mntRead{m: m})
 		}
 	}
-	b.s.parallel(len(reads), func(r *procReader, i int) {
-		data, err := r.readFile(r.pathOf(root, reads[i].m.lowest.PID, "mountinfo"))
-		if err != nil {
-			reads[i].err = err
-			return
+}
+
+// readMount reads and parses planned mount table i.
+func (b *nsBuilder) readMount(r *procReader, i int) {
+	rd := &b.mntReads[i]
+	data, err := r.readFile(r.pathOf(b.s.procRoot, rd.m.lowest.PID, "mountinfo"))
+	if err != nil {
+		rd.err = err
+		return
+	}
+	rd.mounts = parseMountinfoNSFS(data)
+}
+
+// addMounts adds the nsfs bind mounts the mount tables list (ip netns add,
+// unshare --net=FILE), re-read as planned or cached. A mount in our own
+// mount namespace opens by its mount point; one in another mount namespace
+// through /proc/<pid>/root.
+func (b *nsBuilder) addMounts() {
+	root := b.s.procRoot
+	selfMnt := uint64(0)
+	if link, err := b.r.readlink(root + "/self/ns/mnt"); err == nil {
+		if _, ino, ok := parseNSLink(link); ok {
+			selfMnt = ino
 		}
-		reads[i].mounts = parseMountinfoNSFS(data)
-	})
-	for _, rd := range reads {
+	}
+	n := len(b.order)
+	for _, rd := range b.mntReads {
 		mntIno := rd.m.ns.ID.Ino
 		if rd.err != nil {
 			if isDenied(rd.err) {
