@@ -239,9 +239,7 @@ func (b *nsBuilder) readLowest() {
 		if len(j.p.Cmdline) > 0 {
 			j.cmd = strings.Join(j.p.Cmdline, " ")
 		} else if data, err := r.readFile(r.pathOf(root, pid, "cmdline")); err == nil {
-			if args := parseCmdline(data); len(args) > 0 {
-				j.cmd = strings.Join(args, " ")
-			}
+			j.cmd = cmdlineString(data)
 		}
 		if j.partial && (j.cmd == "" || !gotPPID) {
 			// lsns's COMMAND falls back to the name (kernel threads have no

@@ -155,6 +155,25 @@ func parseCmdline(b []byte) []string {
 	return out
 }
 
+// cmdlineString is strings.Join(parseCmdline(b), " ") (lsns's COMMAND) in
+// one allocation: the NUL separators become spaces.
+func cmdlineString(b []byte) string {
+	b = bytes.TrimRight(b, "\x00")
+	var sb strings.Builder
+	sb.Grow(len(b))
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, 0)
+		if i < 0 {
+			sb.Write(b)
+			break
+		}
+		sb.Write(b[:i])
+		sb.WriteByte(' ')
+		b = b[i+1:]
+	}
+	return sb.String()
+}
+
 // parseCgroup returns the cgroup path of /proc/<pid>/cgroup: the v2 entry
 // ("0::/path") when there is one, else the first v1 entry's path.
 func parseCgroup(b []byte) string {

@@ -3,6 +3,7 @@ package nsops
 import (
 	"encoding/binary"
 	"slices"
+	"strings"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -244,11 +245,16 @@ func FuzzParseCmdline(f *testing.F) {
 	f.Add([]byte("sleep\x00100\x00"))
 	f.Add([]byte("\x00"))
 	f.Add([]byte("title without nul"))
+	f.Add([]byte("a\x00\x00b\x00\x00"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, a := range parseCmdline(b) {
 			if len(a) > len(b) {
 				t.Fatal("argument longer than input")
 			}
+		}
+		// lsns's COMMAND, built in one go, is the arguments joined by spaces.
+		if got, want := cmdlineString(b), strings.Join(parseCmdline(b), " "); got != want {
+			t.Fatalf("cmdlineString(%q) = %q, want %q", b, got, want)
 		}
 	})
 }
