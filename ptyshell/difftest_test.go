@@ -413,9 +413,6 @@ func diffKnownDiffs() []diffKnown {
 		{stream: "dialog", field: "scrollback", seq: "CSI ? 1049 l while the main screen is shown",
 			why: "x/vt's prompt at the bottom scrolls the first box into the scrollback; xterm's and tmux's does not"},
 		{stream: "dialog-c", field: "scrollback", seq: "CSI ? 1049 l while the main screen is shown", why: "as for dialog"},
-		{field: "cursor-blink", seq: "CSI ? 12 h / CSI ? 12 l (AT&T 610 cursor blinking, vim sends both)",
-			why: "xterm starts and stops the cursor's blinking with mode 12; x/vt ignores it and keeps reporting a " +
-				"blinking cursor. tmux does not expose blinking."},
 		{field: "text", resized: true, seq: "a width change of the main screen",
 			why: "xterm and tmux reflow soft-wrapped lines to the new width (and the rows that no longer fit go to " +
 				"the scrollback); x/vt cuts them at the right margin and keeps the rows."},
