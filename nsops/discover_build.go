@@ -517,7 +517,12 @@ func (b *nsBuilder) cacheValid(a *nsAcc) (*nsInfoEntry, bool) {
 func queryNS(fd int, t NSType, nl *nlConn) *nsInfoEntry {
 	info := &nsInfoEntry{t: t, ownerUID: -1}
 	info.owner = relatedID(fd, unix.NS_GET_USERNS)
-	if t == PIDNS || t == UserNS {
+	switch t {
+	case UserNS:
+		// The kernel answers NS_GET_PARENT of a user namespace with its
+		// owner (user_namespace.c: .get_parent = ns_get_owner): ask once.
+		info.parent = info.owner
+	case PIDNS:
 		info.parent = relatedID(fd, unix.NS_GET_PARENT)
 	}
 	if t == UserNS {
@@ -575,7 +580,10 @@ func (b *nsBuilder) resolve(a *nsAcc, fd int) {
 		info.anchorPID, info.anchorStart = a.lowest.PID, a.lowest.StartTime
 	}
 	info.owner = b.related(fd, unix.NS_GET_USERNS, UserNS)
-	if t == PIDNS || t == UserNS {
+	switch t {
+	case UserNS:
+		info.parent = info.owner // as in queryNS
+	case PIDNS:
 		info.parent = b.related(fd, unix.NS_GET_PARENT, t)
 	}
 	if t == UserNS {
