@@ -97,6 +97,15 @@ for k in $sessions; do
 	T send-keys -t "=$k:" Enter
 	wait_for "$k" 'spawn pid,mnt,uts,ipc,net'
 	wait_for "$k" '│# '
+	# Tabs layout (explorer, z, back to the pane): the pane spans the
+	# window like the plain tmux pane (118 columns) instead of the split
+	# view's ~70 columns, so both draw the same amount of text.
+	T send-keys -t "=$k:" C-]
+	T send-keys -t "=$k:" z
+	T send-keys -t "=$k:" C-]
+	T send-keys -t "=$k:" -l 'stty size'
+	T send-keys -t "=$k:" Enter
+	wait_for "$k" ' 118 '
 done
 
 python3 - "$sock" "$runs" "$lines" "$keys" "$bin/colour.log" $sessions <<'PY'
