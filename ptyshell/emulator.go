@@ -4,8 +4,9 @@ package ptyshell
 // output bytes into a screen and encodes the user's input the way the program
 // asked for (cursor key mode, bracketed paste, mouse tracking).
 //
-// It is deliberately small and row oriented so a faster implementation can
-// replace the x/vt one (NewVTEmulator) without touching callers: a renderer
+// It is deliberately small and row oriented, so implementations swap without
+// touching callers: NewNativeEmulator (our own core, package ptyshell/vt)
+// is the default, NewVTEmulator (x/vt) the test oracle. A renderer
 // asks for whole rows as styled strings, which an implementation caches per
 // row, and for the rows that changed since its last frame, instead of making
 // one interface call per cell.
