@@ -268,7 +268,9 @@ func TestTUIE2EExplorer(t *testing.T) {
 	// The row is marked gone for a moment, then dropped. (When another
 	// namespace takes over the freed inode within the same refresh, the
 	// kernel's reuse ends the mark early: only the drop is certain.)
-	deadline := time.Now().Add(20 * time.Second)
+	// A generous deadline: refreshes come every 1.5 s, but a loaded
+	// machine (or a farm of namespaces) stretches each scan.
+	deadline := time.Now().Add(60 * time.Second)
 	sawMark := false
 	for time.Now().Before(deadline) {
 		scr = x.screen()

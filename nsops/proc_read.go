@@ -33,7 +33,9 @@ type procReader struct {
 // Reads that can wait on another process's locks (cmdline, mountinfo,
 // cgroup) keep the ordinary path.
 
-var atFDCWD = unix.AT_FDCWD // a variable: converting the negative constant to uintptr is not allowed
+// atFDCWD is AT_FDCWD (-100) as the raw syscalls take it: a negative
+// constant cannot be converted to uintptr, its two's complement can.
+const atFDCWD = ^uintptr(-unix.AT_FDCWD - 1)
 
 func (r *procReader) cstr(path string) unsafe.Pointer {
 	r.cpath = append(append(r.cpath[:0], path...), 0)
