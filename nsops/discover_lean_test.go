@@ -90,7 +90,7 @@ func TestDiscoverLeanMatchesFull(t *testing.T) {
 	})
 	// A user and a pid namespace with parents and an owner: unshare is in
 	// the user namespace, its forked child (sleep) in both.
-	nested := startInNS(t, UserNS, unshare, "--user", "--map-root-user", "--pid", "--fork", "sleep", "300")
+	nested := startInNS(t, UserNS, unshare, "--kill-child", "--user", "--map-root-user", "--pid", "--fork", "sleep", "300")
 	var nestedChild int
 	waitFor(t, "unshare's child in the new pid namespace", func() bool {
 		kids := childrenOf(nested.Process.Pid)
