@@ -3,7 +3,6 @@ package ptyshell
 import (
 	"fmt"
 	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,8 +29,8 @@ func sgrBytes(n int) []byte {
 	return []byte(b.String())
 }
 
-func benchWrite(b *testing.B, data []byte) {
-	e := NewVTEmulator(40, 120, DefaultScrollback, nil, nil)
+func benchEmuWrite(b *testing.B, mk EmulatorFactory, data []byte) {
+	e := mk(40, 120, DefaultScrollback, nil, nil)
 	defer e.Close()
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
@@ -40,16 +39,7 @@ func benchWrite(b *testing.B, data []byte) {
 	}
 }
 
-// BenchmarkEmulatorWriteSeq: plain scrolling text at 120x40, scrollback on.
-// (x/vt is slow here: a 20,000-line slice of `seq` rather than 200,000.)
-func BenchmarkEmulatorWriteSeq(b *testing.B) { benchWrite(b, seqBytes(20000)) }
-
-// BenchmarkEmulatorWriteSGR: SGR-heavy coloured lines at 120x40.
-func BenchmarkEmulatorWriteSGR(b *testing.B) { benchWrite(b, sgrBytes(2000)) }
-
-// BenchmarkEmulatorWriteAltRedraw: a full-screen program repainting the
-// alternate screen (cursor moves + coloured text, no scrolling).
-func BenchmarkEmulatorWriteAltRedraw(b *testing.B) {
+func altRedrawBytes() []byte {
 	var s strings.Builder
 	s.WriteString("\x1b[?1049h")
 	for f := range 20 {
@@ -57,37 +47,112 @@ func BenchmarkEmulatorWriteAltRedraw(b *testing.B) {
 			fmt.Fprintf(&s, "\x1b[%d;1H\x1b[38;5;%dm%-118s\x1b[0m", y, (y+f)%256, strings.Repeat("abc def ", 14))
 		}
 	}
-	benchWrite(b, []byte(s.String()))
+	return []byte(s.String())
 }
 
-// BenchmarkEmulatorRowsFull: building every row of a dense colour 120x40
-// screen from scratch (every row changed).
-func BenchmarkEmulatorRowsFull(b *testing.B) {
-	e := NewVTEmulator(40, 120, DefaultScrollback, nil, nil)
+func emuFactories() []struct {
+	name string
+	mk   EmulatorFactory
+} {
+	return []struct {
+		name string
+		mk   EmulatorFactory
+	}{{"native", NewNativeEmulator}, {"xvt", NewVTEmulator}}
+}
+
+// BenchmarkEmulatorWriteSeq: `seq 1 200000` bytes (x/vt: the first 20,000
+// lines, it is too slow for more).
+func BenchmarkEmulatorWriteSeq(b *testing.B) {
+	b.Run("native", func(b *testing.B) { benchEmuWrite(b, NewNativeEmulator, seqBytes(200000)) })
+	b.Run("xvt", func(b *testing.B) { benchEmuWrite(b, NewVTEmulator, seqBytes(20000)) })
+}
+
+// BenchmarkEmulatorWriteSGR: SGR-heavy coloured lines.
+func BenchmarkEmulatorWriteSGR(b *testing.B) {
+	for _, f := range emuFactories() {
+		b.Run(f.name, func(b *testing.B) { benchEmuWrite(b, f.mk, sgrBytes(2000)) })
+	}
+}
+
+// BenchmarkEmulatorWriteAltRedraw: a vim-like full-screen repaint.
+func BenchmarkEmulatorWriteAltRedraw(b *testing.B) {
+	for _, f := range emuFactories() {
+		b.Run(f.name, func(b *testing.B) { benchEmuWrite(b, f.mk, altRedrawBytes()) })
+	}
+}
+
+// BenchmarkEmulatorScrolledLine: allocations per scrolled line once the
+// scrollback is full (reported per line).
+func BenchmarkEmulatorScrolledLine(b *testing.B) {
+	e := NewNativeEmulator(40, 120, DefaultScrollback, nil, nil)
 	defer e.Close()
-	_, _ = e.Write(sgrBytes(60))
-	var rows []string
+	line := []byte("\x1b[32mscrolled\x1b[m line of text with some words in it\r\n")
+	for range DefaultScrollback + 100 {
+		_, _ = e.Write(line)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
-		_, _ = e.Write([]byte("\x1b[H\x1b[1;31mX\x1b[0m\x1b[40;1H")) // touch
-		e.(*vtEmulator).allDirty = true
-		e.(*vtEmulator).collect()
+		_, _ = e.Write(line)
+	}
+}
+
+// frameScreens returns the typical (shell-like) and dense colour screens.
+func frameScreens() (typical, dense []byte) {
+	var s strings.Builder
+	for i := range 39 {
+		fmt.Fprintf(&s, "\x1b[1;32muser@host\x1b[m:\x1b[1;34m~/src\x1b[m$ ls -l file%d\r\n-rw-r--r-- 1 user user %d Nov 29 file%d.go\r\n", i, i*37, i)
+	}
+	typical = []byte(s.String())
+	s.Reset()
+	for y := range 40 {
+		for x := range 120 {
+			fmt.Fprintf(&s, "\x1b[38;5;%d;48;5;%dm%c", (x+y)%256, (x*3+y)%256, 'a'+(x+y)%26)
+		}
+		if y < 39 {
+			s.WriteString("\r\n")
+		}
+	}
+	dense = []byte(s.String())
+	return typical, dense
+}
+
+func benchFrame(b *testing.B, mk EmulatorFactory, data []byte, oneRow bool) {
+	e := mk(40, 120, DefaultScrollback, nil, nil)
+	defer e.Close()
+	_, _ = e.Write(data)
+	rows := e.Rows(nil)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if oneRow {
+			_, _ = e.Write([]byte("\x1b[20;5H" + string(rune('a'+i%26))))
+		} else {
+			invalidate(e)
+		}
 		rows = e.Rows(rows)
 	}
 }
 
-// BenchmarkEmulatorRowsOneChanged: the typical frame while typing: one row
-// changed, the others come from the row cache.
-func BenchmarkEmulatorRowsOneChanged(b *testing.B) {
-	e := NewVTEmulator(40, 120, DefaultScrollback, nil, nil)
-	defer e.Close()
-	_, _ = e.Write(sgrBytes(60))
-	var rows []string
-	rows = e.Rows(rows)
-	b.ReportAllocs()
-	for b.Loop() {
-		_, _ = e.Write([]byte("\x1b[20;5Hx"))
-		rows = e.Rows(rows)
+// invalidate marks every row of e to be rendered again.
+func invalidate(e Emulator) {
+	switch v := e.(type) {
+	case *nativeEmulator:
+		v.t.Invalidate()
+	case *vtEmulator:
+		v.allDirty = true
+		v.collect()
+	}
+}
+
+// BenchmarkEmulatorFrame: building a 120x40 view: every row rendered (a
+// shell-like screen, a coloured log, and a
+// screen whose every cell changes both colours) and one row changed.
+func BenchmarkEmulatorFrame(b *testing.B) {
+	typical, dense := frameScreens()
+	for _, f := range emuFactories() {
+		b.Run("typical/"+f.name, func(b *testing.B) { benchFrame(b, f.mk, typical, false) })
+		b.Run("colourlog/"+f.name, func(b *testing.B) { benchFrame(b, f.mk, sgrBytes(60), false) })
+		b.Run("percell/"+f.name, func(b *testing.B) { benchFrame(b, f.mk, dense, false) })
+		b.Run("onerow/"+f.name, func(b *testing.B) { benchFrame(b, f.mk, typical, true) })
 	}
 }
 
@@ -122,26 +187,5 @@ func BenchmarkSessionSeq(b *testing.B) {
 			}
 		}
 		_ = s.Close()
-	}
-}
-
-// BenchmarkScrollbackMemory reports the heap a pane holds after 10,000
-// coloured 120-column lines scrolled into its scrollback.
-func BenchmarkScrollbackMemory(b *testing.B) {
-	line := strings.Repeat("\x1b[38;5;33mcoloured\x1b[0m \x1b[1;31mtext\x1b[0m ", 8) + "\r\n" // ~112 columns
-	data := []byte(strings.Repeat(line, 10000+40))
-	for b.Loop() {
-		runtime.GC()
-		var m0, m1 runtime.MemStats
-		runtime.ReadMemStats(&m0)
-		e := NewVTEmulator(40, 120, DefaultScrollback, nil, nil)
-		_, _ = e.Write(data)
-		runtime.GC()
-		runtime.ReadMemStats(&m1)
-		if e.ScrollbackLen() != DefaultScrollback {
-			b.Fatalf("scrollback %d lines", e.ScrollbackLen())
-		}
-		b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/(1<<20), "MB/10k-lines")
-		_ = e.Close()
 	}
 }
