@@ -70,6 +70,9 @@ type Model struct {
 	snap        *nsops.Snapshot
 	scanning    bool
 	tickPending bool
+	// typed counts keys and pastes sent to panes since the last tick, and
+	// deferred the refreshes put off for them in a row (see typingPause).
+	typed, deferred int
 	scanErr     error
 	scans       int
 
@@ -103,6 +106,16 @@ func (m *Model) scanCmd() tea.Cmd {
 		return snapshotMsg{snap: snap, err: err, took: time.Since(start)}
 	}
 }
+
+// typingPause is how long a live refresh waits while keys go to a pane,
+// and maxDeferrals how often in a row it may wait: a scan takes the CPU
+// from the typed keys' echo (on two cores, one scan delayed an echo by
+// 20-30 ms), so refreshes happen in typing pauses, yet at least every
+// maxDeferrals*typingPause beyond the interval.
+const (
+	typingPause  = 500 * time.Millisecond
+	maxDeferrals = 20
+)
 
 // scanDuty bounds the share of time spent scanning: the next refresh
 // waits at least this many times as long as the last scan took, so a slow
@@ -139,6 +152,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.scanning {
 			return m, nil // the scan in flight schedules the next tick
 		}
+		if m.typed > 0 && m.deferred < maxDeferrals {
+			// Someone is typing into a pane: a scan would take both cores
+			// from the echo for tens of milliseconds. Look again shortly.
+			m.typed = 0
+			m.deferred++
+			m.tickPending = true
+			return m, tea.Tick(typingPause, func(t time.Time) tea.Msg { return tickMsg(t) })
+		}
+		m.typed, m.deferred = 0, 0
 		m.scanning = true
 		return m, m.scanCmd()
 	case snapshotMsg:

@@ -489,3 +489,45 @@ func TestPaneQuitAsksFromFilterAndHelp(t *testing.T) {
 	d.keys("y")
 	d.waitFor("quit", func() bool { return d.quit })
 }
+
+// TestPaneTypingDefersRefresh: while keys go to a pane, a live refresh tick
+// reschedules itself instead of scanning (a scan takes the CPU from the
+// echo), at most maxDeferrals times in a row; once typing pauses, the next
+// tick scans.
+func TestPaneTypingDefersRefresh(t *testing.T) {
+	m, _ := paneModel(t, 120, 36)
+	src := m.src.(*fakeSource)
+	m.interval = DefaultRefresh
+	m.scanning = false // the pane's start asked for a scan: let it be done
+	scans := func() int { src.mu.Lock(); defer src.mu.Unlock(); return src.scans }
+	key := tea.KeyPressMsg{Code: 'a', Text: "a"}
+
+	m.Update(key)
+	if _, cmd := m.Update(tickMsg(time.Now())); cmd == nil || m.scanning || m.deferred != 1 {
+		t.Fatalf("tick while typing: cmd %v, scanning %v, deferred %d; want a later tick, no scan", cmd != nil, m.scanning, m.deferred)
+	}
+	// No key since: the next tick scans.
+	_, cmd := m.Update(tickMsg(time.Now()))
+	if cmd == nil || !m.scanning {
+		t.Fatalf("tick after typing paused: scanning %v; want a scan", m.scanning)
+	}
+	before := scans()
+	msg := cmd()
+	if scans() != before+1 {
+		t.Fatalf("the scan command did not scan (%d -> %d)", before, scans())
+	}
+	m.Update(msg)
+
+	// Typing without pause defers at most maxDeferrals times.
+	m.tickPending = false
+	for i := range maxDeferrals {
+		m.Update(key)
+		if m.Update(tickMsg(time.Now())); m.scanning {
+			t.Fatalf("scan started after %d deferrals, want %d", i, maxDeferrals)
+		}
+	}
+	m.Update(key)
+	if m.Update(tickMsg(time.Now())); !m.scanning || m.deferred != 0 {
+		t.Fatalf("after %d deferrals: scanning %v, deferred %d; want a scan", maxDeferrals, m.scanning, m.deferred)
+	}
+}

@@ -235,6 +235,7 @@ func (m *Model) paste(text string) (tea.Cmd, bool) {
 	case ws.paneFocus:
 		if p := ws.activePane(); p != nil && p.running() {
 			p.scroll = 0
+			m.typed++
 			if err := p.s.Paste(text); err != nil {
 				ws.notice = "paste: " + err.Error()
 			}
@@ -297,6 +298,7 @@ func (m *Model) workspaceKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			return nil, true
 		}
 		p.scroll = 0
+		m.typed++
 		if err := p.s.SendKey(toPtyKey(msg)); err != nil {
 			ws.notice = "pane " + strconv.Itoa(ws.active+1) + ": " + err.Error()
 		}
