@@ -73,8 +73,8 @@ type Model struct {
 	// typed counts keys and pastes sent to panes since the last tick, and
 	// deferred the refreshes put off for them in a row (see typingPause).
 	typed, deferred int
-	scanErr     error
-	scans       int
+	scanErr         error
+	scans           int
 
 	ws workspace // panes, forms and dialogs (tabs.go)
 }
