@@ -277,7 +277,8 @@ func (s *Scanner) Scan() (*Snapshot, error) {
 			s.ownFDs[e.schedFD] = true
 		}
 	}
-	s.readAll(jobs, dev, selfPidNS)
+	// Every process, in parallel when there are enough to be worth it.
+	s.parallel(len(jobs), 64, func(r *procReader, i int) { s.readProc(r, &jobs[i], dev, selfPidNS) })
 
 	snap := &Snapshot{Processes: make(map[int]*Process, len(jobs)), Taken: time.Now()}
 	procs := make(map[int]*procEntry, len(jobs))
@@ -411,11 +412,12 @@ func (s *Scanner) userName(uid int) string {
 }
 
 // parallel calls fn(r, i) for every i in [0, n), on the Scanner's workers
-// when there are enough items to be worth it, each worker with its own
-// reader. fn must write only to item i's own state.
-func (s *Scanner) parallel(n int, fn func(r *procReader, i int)) {
+// when there are at least enough items (fewer are not worth the hand-offs),
+// each worker with its own reader. fn must write only to item i's own
+// state.
+func (s *Scanner) parallel(n, enough int, fn func(r *procReader, i int)) {
 	workers := min(s.workers, n)
-	if n < 16 {
+	if n < enough {
 		workers = 1
 	}
 	if workers <= 1 {
@@ -436,30 +438,6 @@ func (s *Scanner) parallel(n int, fn func(r *procReader, i int)) {
 					return
 				}
 				fn(r, i)
-			}
-		}(s.readers[w])
-	}
-	wg.Wait()
-}
-
-// readAll reads every job's process, in parallel when there are enough.
-func (s *Scanner) readAll(jobs []pidJob, dev, selfPidNS uint64) {
-	workers := s.workers
-	if len(jobs) < 64 {
-		workers = 1
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func(r *procReader) {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(jobs) {
-					return
-				}
-				s.readProc(r, &jobs[i], dev, selfPidNS)
 			}
 		}(s.readers[w])
 	}

@@ -198,7 +198,7 @@ func (b *nsBuilder) readLowest() {
 			}
 		}
 	}
-	b.s.parallel(len(jobs), func(r *procReader, i int) {
+	b.s.parallel(len(jobs), 16, func(r *procReader, i int) {
 		j := &jobs[i]
 		pid := j.p.PID
 		for _, k := range j.mounts {

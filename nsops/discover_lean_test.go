@@ -3,7 +3,6 @@ package nsops
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -113,19 +112,7 @@ func TestDiscoverLeanMatchesFull(t *testing.T) {
 	_ = gone.Process.Kill()
 	_ = gone.Wait()
 	// Held only by a bind mount.
-	file := filepath.Join(privateDir(t), "net")
-	if err := os.WriteFile(file, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command(unshare, "--net="+file, "true").CombinedOutput(); err != nil {
-		t.Fatalf("unshare --net=%s: %v\n%s", file, err, out)
-	}
-	t.Cleanup(func() {
-		if err := unix.Unmount(file, 0); err != nil {
-			t.Errorf("umount %s: %v", file, err)
-		}
-	})
-	bound := kernelNSID(t, file)
+	bound := kernelNSID(t, bindMountedNet(t, unshare))
 
 	full, lean := rootScan(t), leanScan(t)
 

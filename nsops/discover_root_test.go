@@ -202,11 +202,11 @@ func privateDir(t *testing.T) string {
 	return dir
 }
 
-func TestDiscoverRootBindMount(t *testing.T) {
-	testutil.RequireRoot(t)
-	unshare := needTool(t, "unshare")
-	dir := privateDir(t)
-	file := filepath.Join(dir, "net")
+// bindMountedNet makes a network namespace held only by a bind mount (a
+// file in a private directory, unmounted at cleanup) and returns the file.
+func bindMountedNet(t *testing.T, unshare string) string {
+	t.Helper()
+	file := filepath.Join(privateDir(t), "net")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -218,6 +218,12 @@ func TestDiscoverRootBindMount(t *testing.T) {
 			t.Errorf("umount %s: %v", file, err)
 		}
 	})
+	return file
+}
+
+func TestDiscoverRootBindMount(t *testing.T) {
+	testutil.RequireRoot(t)
+	file := bindMountedNet(t, needTool(t, "unshare"))
 	id := kernelNSID(t, file)
 	ns := findID(t, rootScan(t), NetNS, id)
 	h := holderOf(ns, HeldByBindMount)
