@@ -32,11 +32,11 @@ func fuzzSeeds() []string {
 	}
 }
 
-// feedAndCheck writes data to a fresh emulator (resizing in between) and
-// checks it still draws text afterwards.
-func feedAndCheck(t *testing.T, data []byte) {
-	var replies int
-	e := NewVTEmulator(12, 30, 100, func(b []byte) { replies += len(b) }, t.Logf)
+// feedAndCheck writes data to a fresh emulator made by mk (resizing in
+// between), reads back everything the UI reads, and checks it still draws
+// text afterwards. logf receives what the adapter logs (a recovered panic).
+func feedAndCheck(t *testing.T, mk EmulatorFactory, data []byte, logf func(string, ...any)) {
+	e := mk(12, 30, 100, func([]byte) {}, logf)
 	defer e.Close()
 	rows, cols := 12, 30
 	if len(data) > 2 {
@@ -50,8 +50,14 @@ func feedAndCheck(t *testing.T, data []byte) {
 	_ = e.ChangedRows(nil)
 	_ = e.Text()
 	_ = e.Cursor()
+	for y := range rows {
+		for x := range cols {
+			_, _ = e.Cell(y, x)
+		}
+	}
 	for i := range e.ScrollbackLen() {
 		_ = e.ScrollbackLine(i)
+		_ = e.ScrollbackText(i)
 	}
 	// CAN ends any open sequence, RIS resets modes and screens.
 	e.Resize(5, 20)
@@ -61,18 +67,36 @@ func feedAndCheck(t *testing.T, data []byte) {
 	if got := e.Text(); !strings.HasPrefix(got, "USABLE-42") {
 		t.Fatalf("emulator unusable after input %q: screen %q", data, got)
 	}
-	if r := e.Rows(nil); len(r) != 5 || !strings.Contains(r[0], "USABLE-42") {
+	if r := e.Rows(nil); len(r) != 5 || r[0] != "USABLE-42" {
 		t.Fatalf("rows after reset: %q", r)
 	}
 }
 
-// FuzzEmulatorWrite feeds arbitrary program output through the emulator
-// the session uses: no panic, no hang, and it stays usable.
-func FuzzEmulatorWrite(f *testing.F) {
+// addFuzzSeeds adds fuzzSeeds to f's corpus.
+func addFuzzSeeds(f *testing.F) {
 	for _, s := range fuzzSeeds() {
 		f.Add([]byte(s))
 	}
-	f.Fuzz(func(t *testing.T, data []byte) { feedAndCheck(t, data) })
+}
+
+// FuzzEmulatorWrite feeds arbitrary program output through the x/vt
+// adapter: no panic escapes, no hang, and it stays usable. x/vt's own
+// panics (seen in the wild) are recovered and only logged.
+func FuzzEmulatorWrite(f *testing.F) {
+	addFuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) { feedAndCheck(t, NewVTEmulator, data, t.Logf) })
+}
+
+// FuzzNativeEmulator feeds arbitrary output through the native adapter:
+// the core must not panic (the adapter would recover and log it: that
+// fails here), and the pane stays usable.
+func FuzzNativeEmulator(f *testing.F) {
+	addFuzzSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		feedAndCheck(t, NewNativeEmulator, data, func(format string, args ...any) {
+			t.Fatalf("logged: "+format, args...)
+		})
+	})
 }
 
 // TestSessionSurvivesGarbage sends the fuzz seeds and random bytes through a

@@ -26,29 +26,15 @@ func NewNativeEmulator(rows, cols, scrollback int, reply func([]byte), logf func
 }
 
 func (e *nativeEmulator) Write(p []byte) (int, error) {
-	if e.closed {
-		return 0, ErrClosed
-	}
-	n := len(p)
-	for len(p) > 0 {
-		c := min(len(p), writeChunk)
-		e.write(p[:c])
-		p = p[c:]
-	}
-	return n, nil
+	return writeChunks(e, p, e.closed, (*nativeEmulator).write)
 }
 
 // write feeds one chunk; a panic in the core (a bug: it is fuzzed not to)
-// is logged and the pane kept, its parser put back to ground with CAN.
+// is logged and the pane kept, its parser put back to ground.
 func (e *nativeEmulator) write(p []byte) {
 	defer func() {
 		if r := recover(); r != nil {
-			e.panics++
-			e.logf("ptyshell: terminal emulator panicked on program output (pane kept, %d so far): %v", e.panics, r)
-			func() {
-				defer func() { _ = recover() }()
-				_, _ = e.t.Write([]byte{0x18})
-			}()
+			keepPane(r, &e.panics, e.logf, e.t)
 		}
 	}()
 	_, _ = e.t.Write(p)
