@@ -1219,3 +1219,25 @@ sleep 0.3; echo ready; read x; exit 3`
 		})
 	}
 }
+
+// TestSpawnGivesTerminalBack: a caller without job control (a sh script on
+// a terminal) reads the terminal after nstui spawn, which handed its
+// foreground to the command: the driver must take it back when the command
+// ends, or the read fails (EIO, the foreground group is gone).
+func TestSpawnGivesTerminalBack(t *testing.T) {
+	testutil.RequireRoot(t)
+	for _, flags := range [][]string{{"-p"}, {}} {
+		t.Run(fmt.Sprint(flags), func(t *testing.T) {
+			script := nstuiBinary + " spawn " + strings.Join(flags, " ") + ` -- true
+echo "spawn rc=$?"
+if read x; then echo "read ok: $x"; else echo "read failed rc=$?"; fi`
+			cmd, p := spawnStartPTY(t, []string{"TERM=dumb"}, "sh", "-c", script)
+			p.expect(t, "spawn rc=0")
+			p.send(t, "hello\n")
+			p.expect(t, "read ok: hello") // before the fix: "read failed rc=1"
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("sh: %v", err)
+			}
+		})
+	}
+}

@@ -240,6 +240,21 @@ static int parent_does_job_control(void)
 	return psid >= 0 && ppgrp >= 0 && psid == getsid(0) && ppgrp != getpgrp();
 }
 
+/* give_back_tty makes our process group the terminal's foreground again
+ * when the command was given it and its group is gone (the command ended):
+ * a caller without job control (a sh script, make, vim's :!) reads the
+ * terminal next, as after unshare, which never hands it over. When the
+ * foreground is a live group (the shell took the terminal back after a
+ * stop and bg), it is not ours to take. SIGTTOU is blocked, so the kernel
+ * allows it from the background. */
+static void give_back_tty(int fg)
+{
+	pid_t pgrp = fg ? tcgetpgrp(STDIN_FILENO) : -1;
+
+	if (pgrp > 0 && pgrp != getpgrp() && kill(-pgrp, 0) != 0 && errno == ESRCH)
+		tcsetpgrp(STDIN_FILENO, getpgrp());
+}
+
 static void job_send(int jobfd, char m)
 {
 	if (write(jobfd, &m, 1) != 1) {
@@ -249,7 +264,7 @@ static void job_send(int jobfd, char m)
 
 /* drive waits for the init, forwarding signals and following job control,
  * and exits with its status. */
-static void __attribute__((noreturn)) drive(pid_t init, int sigfd, int jobfd)
+static void __attribute__((noreturn)) drive(pid_t init, int sigfd, int jobfd, int fg)
 {
 	for (;;) {
 		struct pollfd p[2] = { { sigfd, POLLIN, 0 }, { jobfd, POLLIN, 0 } };
@@ -291,8 +306,10 @@ static void __attribute__((noreturn)) drive(pid_t init, int sigfd, int jobfd)
 		/* After the signals: a SIGCHLD for an exit after this wait stays
 		 * pending and wakes the poll. */
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-			if (pid == init)
+			if (pid == init) {
+				give_back_tty(fg);
 				_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
+			}
 	}
 }
 
@@ -348,6 +365,7 @@ static void __attribute__((noreturn)) spawn(struct request *r, int sigfd)
 		if ((err = write_maps(pid, r)) != 0) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
+			give_back_tty(r->cfg.fg);
 			start_error(r, err);
 		}
 		if (write(sync[1], &go, 1) != 1)
@@ -356,7 +374,7 @@ static void __attribute__((noreturn)) spawn(struct request *r, int sigfd)
 	}
 	if (jobs[0] >= 0)
 		fcntl(jobs[0], F_SETFL, O_NONBLOCK);
-	drive(pid, sigfd, jobs[0]);
+	drive(pid, sigfd, jobs[0], r->cfg.fg);
 }
 
 /* The namespace options of nstui spawn that need no checking: each only
