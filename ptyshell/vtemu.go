@@ -59,7 +59,6 @@ type vtEmulator struct {
 
 	sb       *lineRing[string] // styled lines: ~1 byte a cell instead of ~100
 	modes    Modes
-	mouse    [4]bool // ?9, ?1000, ?1002, ?1003 set
 	title    string
 	bells    uint64
 	alt      bool
@@ -169,21 +168,22 @@ func (e *vtEmulator) setMode(m ansi.Mode, on bool) {
 	case ansi.ModeLineFeedNewLine:
 		e.modes.LineFeedNL = on
 	case ansi.ModeMouseX10:
-		e.mouse[0] = on
+		e.setMouse(MouseX10, on)
 	case ansi.ModeMouseNormal:
-		e.mouse[1] = on
+		e.setMouse(MouseNormal, on)
 	case ansi.ModeMouseButtonEvent:
-		e.mouse[2] = on
+		e.setMouse(MouseButton, on)
 	case ansi.ModeMouseAnyEvent:
-		e.mouse[3] = on
-	default:
-		return
+		e.setMouse(MouseAny, on)
 	}
+}
+
+// setMouse keeps one tracking mode at a time, as xterm and tmux do: the
+// last one set wins and resetting any of them turns tracking off.
+func (e *vtEmulator) setMouse(m MouseMode, on bool) {
 	e.modes.Mouse = MouseOff
-	for i, set := range e.mouse {
-		if set {
-			e.modes.Mouse = MouseX10 + MouseMode(i)
-		}
+	if on {
+		e.modes.Mouse = m
 	}
 }
 

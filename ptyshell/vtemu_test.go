@@ -38,9 +38,10 @@ func TestEmulatorModesFollowProgram(t *testing.T) {
 				t.Fatalf("focus in = %q", got)
 			}
 			_, _ = e.Write([]byte("\x1b[?1003l"))
-			if got := e.Modes().Mouse; got != MouseNormal {
-				t.Fatalf("after ?1003l mouse mode = %v, want normal (?1000 still set)", got)
+			if got := e.Modes().Mouse; got != MouseOff {
+				t.Fatalf("after ?1003l mouse mode = %v, want off (one mode at a time, as in xterm and tmux)", got)
 			}
+			_, _ = e.Write([]byte("\x1b[?1000h"))
 			_, _ = e.Write([]byte("\x1b[>4;2m"))
 			if got := string(e.EncodeKey(Key{Code: KeyEnter, Mod: ModCtrl})); got != "\x1b[27;5;13~" {
 				t.Fatalf("ctrl+enter with modifyOtherKeys 2 = %q", got)

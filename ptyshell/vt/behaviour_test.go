@@ -1,6 +1,7 @@
 package vt
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -230,8 +231,14 @@ func TestVTModes(t *testing.T) {
 		t.Fatalf("cursor %+v", c)
 	}
 	term.Write([]byte("\x1b[?1002l\x1b>\x1b[?66h\x1b[?66l\x1b[?1l"))
-	if m := term.Modes(); m.Mouse != MouseX10 || m.AppKeypad || m.AppCursor {
+	// One mouse mode at a time (xterm, tmux): resetting ?1002 ends
+	// tracking although ?9 was set before it.
+	if m := term.Modes(); m.Mouse != MouseOff || m.AppKeypad || m.AppCursor {
 		t.Fatalf("modes %+v", m)
+	}
+	term.Write([]byte("\x1b[?1003h\x1b[?1000h"))
+	if m := term.Modes(); m.Mouse != MouseNormal {
+		t.Fatalf("the last mouse mode set should win: %+v", m)
 	}
 	term.Write([]byte("\x1bc"))
 	if term.Modes() != (Modes{}) || !term.Cursor().Visible {
@@ -336,4 +343,68 @@ func TestVTReflow(t *testing.T) {
 	a.Write([]byte("\x1b[?1049l"))
 	wantText(t, a, "abcdefgh\n\n")
 	wantCursor(t, a, 0, 8)
+}
+
+// TestVTReviewFixes: cases a review found, each checked against xterm's or
+// tmux's behaviour.
+func TestVTReviewFixes(t *testing.T) {
+	t.Run("tab stop at the old width after widening", func(t *testing.T) {
+		// 16 -> 32 columns: the default stop at column 16 exists.
+		term, _ := feed(t, 2, 16, "")
+		term.Resize(2, 32)
+		term.Write([]byte("\r\x1b[15G\tX"))
+		if c := term.Cursor(); c.Col != 17 {
+			t.Fatalf("X should be at column 16, cursor after it at 17; cursor %+v\n%s", c, term.Text())
+		}
+	})
+	t.Run("ED 0 in mid-row ends the soft wrap", func(t *testing.T) {
+		// zsh redraws a wrapped line with CSI J: after it the first row no
+		// longer runs on into the second, so widening keeps two rows.
+		term, _ := feed(t, 3, 10, "0123456789abcde\x1b[1;6H\x1b[J\r\nxyz")
+		term.Resize(3, 30)
+		wantText(t, term, "01234\nxyz\n")
+	})
+	t.Run("restored cursor stays in the region in origin mode", func(t *testing.T) {
+		_, replies := feed(t, 20, 20, "\x1b[5;10r\x1b[?6h\x1b7\x1b[8;15r\x1b8\x1b[6n")
+		if got := strings.Join(*replies, ""); got != "\x1b[1;1R" {
+			t.Fatalf("CPR %q, want row 1 of the new region", got)
+		}
+	})
+	t.Run("DECRQSS only at the start of a DCS", func(t *testing.T) {
+		// A sixel image's data may contain "$q": no reply may reach the
+		// program's input.
+		_, replies := feed(t, 3, 10, "\x1bP0;1q#0;2;0;0;0$q#0~~\x1b\\")
+		if len(*replies) != 0 {
+			t.Fatalf("replies to a sixel image: %q", *replies)
+		}
+		_, replies = feed(t, 3, 10, "\x1bP$qm\x1b\\")
+		if got := strings.Join(*replies, ""); got != "\x1bP1$r0m\x1b\\" {
+			t.Fatalf("DECRQSS m: %q", got)
+		}
+	})
+}
+
+// TestVTLinkedScrollbackBounded: a line whose link changes at every cell,
+// each URL kilobytes long, keeps its text in the scrollback but not its
+// links, so hostile output cannot make the scrollback gigabytes.
+func TestVTLinkedScrollbackBounded(t *testing.T) {
+	var b strings.Builder
+	long := strings.Repeat("u", 4000)
+	for x := range 40 {
+		fmt.Fprintf(&b, "\x1b]8;;https://e/%d/%s\x1b\\%c", x, long, 'a'+x%26)
+	}
+	b.WriteString("\x1b]8;;\x1b\\\r\n")
+	term, _ := feed(t, 2, 40, b.String()+"\x1b]8;;https://short\x1b\\link\x1b]8;;\x1b\\\r\n\r\n")
+	if n := term.ScrollbackLen(); n < 2 {
+		t.Fatalf("scrollback %d lines, want 2", n)
+	}
+	if got := term.ScrollbackText(0); got != "abcdefghijklmnopqrstuvwxyzabcdefghijklmn" {
+		t.Fatalf("text of the over-long line %q", got)
+	}
+	if l := term.ScrollbackLine(0); len(l) > maxLinkedLine || strings.Contains(l, "\x1b]8") {
+		t.Fatalf("over-long line kept %d bytes, links %v", len(l), strings.Contains(l, "\x1b]8"))
+	}
+	if l := term.ScrollbackLine(1); !strings.Contains(l, "\x1b]8;;https://short\x1b\\link") {
+		t.Fatalf("a short line keeps its link: %q", l)
+	}
 }

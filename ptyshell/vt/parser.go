@@ -608,9 +608,8 @@ func (t *Terminal) ed(n int) {
 	switch n {
 	case 0:
 		t.erase(t.y, t.x, t.cols)
-		if t.x == 0 {
-			t.scr.row(t.y).wrapped = false
-		}
+		// The row no longer runs on into the next (as EL 0).
+		t.scr.row(t.y).wrapped = false
 		t.eraseRows(t.y+1, t.rows-1)
 	case 1:
 		t.eraseRows(0, t.y-1)
@@ -856,11 +855,13 @@ func rgbSpec(r, g, b uint8) string {
 // dcs answers DECRQSS (DCS $ q Pt ST); other device control strings are
 // ignored.
 func (t *Terminal) dcs(b []byte) {
-	i := bytes.Index(b, []byte("$q"))
-	if i < 0 {
+	// Only a string that starts with $q is a query: other strings (sixel
+	// images...) may contain those bytes anywhere.
+	q, ok := bytes.CutPrefix(b, []byte("$q"))
+	if !ok {
 		return
 	}
-	switch string(b[i+2:]) {
+	switch string(q) {
 	case "m":
 		t.send("\x1bP1$r0m\x1b\\")
 	case "r":

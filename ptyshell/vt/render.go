@@ -157,6 +157,11 @@ func (t *Terminal) renderCells(b []byte, l *line, trim bool) []byte {
 		if c.A&AttrCont != 0 {
 			continue
 		}
+		if t.noLinks && c.Link != 0 {
+			nc := *c
+			nc.Link = 0
+			c = &nc
+		}
 		if !sameStyle(c, &cur) {
 			b = t.appendStyle(b, &cur, c)
 			cur.A, cur.Fg, cur.Bg, cur.Ul, cur.Link = c.A&attrStyleMask, c.Fg, c.Bg, c.Ul, c.Link

@@ -29,7 +29,9 @@ func (t *Terminal) Resize(rows, cols int) {
 	t.alt.resize(rows, cols)
 	tabs := make([]bool, cols)
 	copy(tabs, t.tabs)
-	for i := (len(t.tabs)/8 + 1) * 8; i < cols; i += 8 {
+	// Default stops every 8 columns on the new columns, including one at
+	// the old width when it is a multiple of 8.
+	for i := max(8, (len(t.tabs)+7)/8*8); i < cols; i += 8 {
 		tabs[i] = true
 	}
 	t.tabs = tabs

@@ -8,13 +8,17 @@ import (
 
 // Limits that keep hostile output from growing memory.
 const (
-	maxParams   = 32
-	maxCSI      = 256       // bytes of one CSI sequence
-	maxString   = 8 << 10   // bytes kept of one OSC/DCS string
-	maxCluster  = 32        // bytes of one grapheme cluster
-	maxDim      = 4096      // rows or columns
-	maxParamVal = 1<<16 - 1 // numeric parameters are clamped to this
-	maxTitles   = 16        // entries of the title stack
+	maxParams = 32
+	maxCSI    = 256     // bytes of one CSI sequence
+	maxString = 8 << 10 // bytes kept of one OSC/DCS string
+	// maxLinkedLine is the longest rendered scrollback line that keeps
+	// its OSC 8 links (a line of truecolour cells without links stays
+	// well below it at common widths).
+	maxLinkedLine = 16 << 10
+	maxCluster    = 32        // bytes of one grapheme cluster
+	maxDim        = 4096      // rows or columns
+	maxParamVal   = 1<<16 - 1 // numeric parameters are clamped to this
+	maxTitles     = 16        // entries of the title stack
 )
 
 // Mouse tracking modes (Modes.Mouse).
@@ -134,6 +138,8 @@ type Terminal struct {
 	clusterIdx map[string]int32
 	links      []string // links[0] is "" (no link)
 	linkIdx    map[string]uint16
+	linkLimit  int  // table size at which links are compacted next
+	noLinks    bool // render without OSC 8 (an over-long scrollback line)
 
 	rbuf []byte // render scratch
 }
@@ -292,7 +298,13 @@ func (t *Terminal) restore() {
 	if int(t.pen.Link) >= len(t.links) {
 		t.pen.Link = 0
 	}
-	t.moveTo(s.x, s.y)
+	y := s.y
+	if t.origin {
+		// The region may have moved since the save: in origin mode the
+		// cursor stays inside it (xterm does the same).
+		y = min(max(y, t.top), t.bot)
+	}
+	t.moveTo(s.x, y)
 	t.wrap = s.wrap && t.autowrap && t.x == t.cols-1
 }
 
@@ -535,8 +547,12 @@ func (t *Terminal) linkID(url string) uint16 {
 	if t.linkIdx == nil {
 		t.linkIdx = make(map[string]uint16)
 	}
-	if len(t.links) >= 1024 && !t.noCompact {
+	if len(t.links) >= max(1024, t.linkLimit) && !t.noCompact {
 		t.compactLinks()
+		// Compact again only once the table doubled: with many links on
+		// screen, compacting at every new one would cost each link a
+		// scan of the whole screen.
+		t.linkLimit = 2 * len(t.links)
 		if len(t.links) >= 1<<16-1 {
 			return 0
 		}
@@ -722,6 +738,14 @@ func (t *Terminal) pushScrollback(l *line) {
 	// A wrapped line keeps its trailing blanks: a resize may join it
 	// with the next one again.
 	t.rbuf = t.renderCells(t.rbuf[:0], l, !l.wrapped)
+	if len(t.rbuf) > maxLinkedLine {
+		// Each link change along a line repeats its URL (up to maxString
+		// bytes): hostile output could make one line megabytes. Such a
+		// line keeps its text and colours, not its links.
+		t.noLinks = true
+		t.rbuf = t.renderCells(t.rbuf[:0], l, !l.wrapped)
+		t.noLinks = false
+	}
 	copy(t.sb.reserve(len(t.rbuf)), t.rbuf)
 	t.sb.commit(len(t.rbuf), l.wrapped)
 }
@@ -909,12 +933,15 @@ func (t *Terminal) setPrivateMode(n int32, on bool) {
 		case 1003:
 			i = 3
 		}
+		// One tracking mode at a time, as tmux and xterm keep it: the last
+		// one set wins, and resetting any of them turns tracking off (a
+		// program that set ?1002 and leaves with ?1000l must not leave the
+		// shell receiving mouse reports).
+		t.mouse = [4]bool{}
 		t.mouse[i] = on
 		t.modes.Mouse = MouseOff
-		for k, set := range t.mouse {
-			if set {
-				t.modes.Mouse = MouseX10 + uint8(k)
-			}
+		if on {
+			t.modes.Mouse = MouseX10 + uint8(i)
 		}
 	case 12:
 		// Kept for DECRQM only: terminfo's cnorm sends ?12l with every
