@@ -1241,3 +1241,54 @@ if read x; then echo "read ok: $x"; else echo "read failed rc=$?"; fi`
 		})
 	}
 }
+
+// TestSpawnFgContinuesTheWholeJob: ctrl-z stops every process of the
+// command's process group (here a pipeline), so fg must continue the group,
+// not only the command.
+func TestSpawnFgContinuesTheWholeJob(t *testing.T) {
+	testutil.RequireRoot(t)
+	for _, flags := range [][]string{{"-p"}, {}} {
+		t.Run(fmt.Sprint(flags), func(t *testing.T) {
+			cmd, p := spawnStartPTY(t, []string{"PS1=OUTER$ ", "TERM=dumb"}, "bash", "--norc", "--noprofile", "-i")
+			t.Cleanup(func() { // before spawnStartPTY's: everything bash started
+				for _, pid := range testutil.Descendants(cmd.Process.Pid) {
+					_ = unix.Kill(pid, unix.SIGKILL)
+				}
+			})
+			p.expect(t, "OUTER$ ")
+			p.send(t, nstuiBinary+" spawn "+strings.Join(flags, " ")+" -- sh -c 'sleep 30 | cat; echo pipe''line-done'\n")
+			var job []int // the sleep and the cat
+			spawnEventually(t, "sleep and cat started", func() bool {
+				job = nil
+				for _, pid := range testutil.Descendants(cmd.Process.Pid) {
+					comm, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm")
+					if c := strings.TrimSpace(string(comm)); c == "sleep" || c == "cat" {
+						job = append(job, pid)
+					}
+				}
+				return len(job) == 2
+			})
+			state := func(want bool) func() bool { // all stopped (true) / none stopped (false)
+				return func() bool {
+					for _, pid := range job {
+						if _, st, ok := spawnStat(pid); !ok || (st == 'T') != want {
+							return false
+						}
+					}
+					return true
+				}
+			}
+			p.send(t, "\x1a")
+			p.expect(t, "Stopped")
+			p.expect(t, "OUTER$ ")
+			spawnEventually(t, "sleep and cat stopped by ctrl-z", state(true))
+			p.send(t, "fg\n")
+			p.expect(t, "sleep 30 | cat")
+			spawnEventually(t, "sleep and cat continued by fg", state(false))
+			p.send(t, "\x03") // ctrl-c now ends the job
+			p.expect(t, "OUTER$ ")
+			p.send(t, "echo rc=$?\n")
+			p.expect(t, "rc=130")
+		})
+	}
+}

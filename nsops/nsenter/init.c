@@ -439,6 +439,15 @@ static void kill_all(const struct init_state *s, int sig)
 	free(pids);
 }
 
+/* cont continues the command's whole process group (the job: ctrl-z
+ * stopped every member of a pipeline, not only the command), or the
+ * command alone if it left its group. */
+static void cont(const struct init_state *s)
+{
+	if (kill(-s->cmd, SIGCONT) != 0)
+		kill(s->cmd, SIGCONT);
+}
+
 /* stopped handles the command stopping: with a job-control link, the caller
  * is told (it stops itself, so its shell takes the terminal back); without
  * one, nobody above could resume a ctrl-z, so the init does at once. */
@@ -451,7 +460,7 @@ static void stopped(struct init_state *s, int sig)
 			/* the caller is gone: its pidfd ends us */
 		}
 	} else if (sig == SIGTSTP) {
-		kill(s->cmd, SIGCONT);
+		cont(s);
 	}
 }
 
@@ -570,7 +579,7 @@ static void job_message(struct init_state *s)
 	if (m == JOB_CONT_FG && s->fg)
 		tcsetpgrp(STDIN_FILENO, s->cmd);
 	if (m == JOB_CONT_FG || m == JOB_CONT_BG)
-		kill(s->cmd, SIGCONT);
+		cont(s);
 }
 
 /* run forwards signals and reaps until the command exits, then tears the
