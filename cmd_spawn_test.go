@@ -1292,3 +1292,37 @@ func TestSpawnFgContinuesTheWholeJob(t *testing.T) {
 		})
 	}
 }
+
+// TestSpawnKeepsIgnoredSignals: a signal nstui's caller ignored (nohup:
+// SIGHUP) stays ignored in the command, as with unshare; one it did not
+// ignore is at its default there.
+func TestSpawnKeepsIgnoredSignals(t *testing.T) {
+	testutil.RequireRoot(t)
+	const hup = 1 << (unix.SIGHUP - 1)
+	for _, slow := range []string{"", "1"} { // the fast path and the Go parser's
+		for _, flags := range []string{"-p", ""} {
+			for _, ignore := range []bool{true, false} {
+				t.Run(fmt.Sprintf("slow=%s/%s/ignore=%v", slow, flags, ignore), func(t *testing.T) {
+					script := "exec " + nstuiBinary + " spawn " + flags + " -- grep SigIgn /proc/self/status"
+					if ignore {
+						script = `trap "" HUP; ` + script
+					}
+					cmd := exec.Command("sh", "-c", script)
+					cmd.Env = append(os.Environ(), "_NSTUI_SPAWN_SLOW="+slow)
+					out, errs, code := spawnRunCmd(t, cmd)
+					f := strings.Fields(out)
+					if code != 0 || len(f) != 2 {
+						t.Fatalf("exit %d, out %q, err %q", code, out, errs)
+					}
+					mask, err := strconv.ParseUint(f[1], 16, 64)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got := mask&hup != 0; got != ignore {
+						t.Errorf("command's SigIgn %s: SIGHUP ignored = %v, want %v", f[1], got, ignore)
+					}
+				})
+			}
+		}
+	}
+}

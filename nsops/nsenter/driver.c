@@ -493,12 +493,18 @@ __attribute__((constructor)) static void nstui_spawn_driver(int argc, char **arg
 	int sv[2], sigfd, status;
 	char e[128];
 	pid_t child;
+	unsigned long long ign;
 
 	if (argc < 2 || !argv || strcmp(argv[1], "spawn") != 0 || getenv(INIT_ENV) || getenv(ENTER_ENV))
 		return; /* not nstui spawn */
+	/* Before anything resets them: what our caller ignored, the command
+	 * ignores too. */
+	ign = nstui_ignored_signals();
 	/* SLOW_ENV sends every spawn through the Go parser (tests compare). */
-	if (!getenv(SLOW_ENV) && fast_request(argc, argv, envp, &r))
+	if (!getenv(SLOW_ENV) && fast_request(argc, argv, envp, &r)) {
+		r.cfg.ign = ign;
 		spawn(&r, nstui_block_signals());
+	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		nstui_die(1, "spawn: socketpair: %s", nstui_err_text(e, sizeof(e), errno));
 	child = fork();
@@ -520,5 +526,6 @@ __attribute__((constructor)) static void nstui_spawn_driver(int argc, char **arg
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		nstui_die(1, "spawn: fork: the command line parser did not start");
 	receive(sv[0], sigfd, &r);
+	r.cfg.ign = ign;
 	spawn(&r, sigfd);
 }

@@ -327,7 +327,7 @@ static void __attribute__((noreturn)) exec_failed(const char *name, int err)
  * environment. vfork: no copy of our page tables for a child that only
  * execs; until then it touches nothing but its stack and kernel state
  * (exec_failed included: no malloc, no stdio). */
-static pid_t start_command(char **argv, char **env, int fg)
+static pid_t start_command(char **argv, char **env, int fg, unsigned long long ign)
 {
 	char e[128];
 	unsigned long long none = 0;
@@ -342,6 +342,12 @@ static pid_t start_command(char **argv, char **env, int fg)
 	 * background group may take the terminal. */
 	if (fg)
 		tcsetpgrp(STDIN_FILENO, getpid());
+	/* What nstui's caller ignored stays ignored (nohup, a background job
+	 * of a non-interactive sh), as with unshare: exec keeps SIG_IGN. Only
+	 * kernel state changes here: vfork shares memory, not dispositions. */
+	for (int sig = 1; sig <= 64; sig++)
+		if (ign & (1ULL << (sig - 1)))
+			signal(sig, SIG_IGN);
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof(none));
 	execvpe(argv[0], argv, env);
 	exec_failed(argv[0], errno);
@@ -609,6 +615,19 @@ static void __attribute__((noreturn)) run(struct init_state *s)
 	}
 }
 
+unsigned long long nstui_ignored_signals(void)
+{
+	unsigned long long ign = 0;
+
+	for (int sig = 1; sig <= 64; sig++) {
+		struct sigaction old;
+
+		if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			ign |= 1ULL << (sig - 1);
+	}
+	return ign;
+}
+
 int nstui_block_signals(void)
 {
 	/* The kernel's sigset: 64 bits. glibc's sigfillset leaves out the two
@@ -656,7 +675,7 @@ void nstui_init_main(const struct init_config *cfg, int parentfd, int jobfd, cha
 
 	setup(&s.cfg);
 	s.fg = foreground(&s.cfg);
-	s.cmd = start_command(argv, env, s.fg);
+	s.cmd = start_command(argv, env, s.fg, s.cfg.ign);
 	run(&s);
 }
 

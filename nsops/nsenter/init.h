@@ -27,6 +27,8 @@ struct init_config {
 	long long mono, boot;
 	char *host, *root, *wd;
 	long grace_ms;
+	unsigned long long ign; /* bit N-1: signal N was ignored by nstui's caller
+				   (driver mode only): ignored in the command too */
 };
 
 /* nstui_die prints "nstui: " and the message on stderr, and _exits with code. */
@@ -46,6 +48,10 @@ int nstui_parse_init_config(const char *text, struct init_config *c);
  * close-on-exec. */
 void __attribute__((noreturn)) nstui_init_main(const struct init_config *cfg, int parentfd, int jobfd,
 					       char **argv, char **env);
+
+/* nstui_ignored_signals returns the signals whose disposition is SIG_IGN
+ * (bit N-1 for signal N), read before nstui_block_signals resets them. */
+unsigned long long nstui_ignored_signals(void);
 
 /* nstui_block_signals blocks every signal, puts every disposition back to
  * default and returns a signalfd for them all (dies on failure). */
