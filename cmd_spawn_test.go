@@ -1326,3 +1326,64 @@ func TestSpawnKeepsIgnoredSignals(t *testing.T) {
 		}
 	}
 }
+
+// spawnMarked lists the live (not zombie) processes running `sleep marker`.
+func spawnMarked(marker string) []int {
+	var out []int
+	for _, pid := range spawnAllPids() {
+		b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+		if string(b) == "sleep\x00"+marker+"\x00" {
+			if _, st, ok := spawnStat(pid); ok && st != 'Z' {
+				out = append(out, pid)
+			}
+		}
+	}
+	return out
+}
+
+// TestSpawnNoPidNSKillsForkingDescendants: without a pid namespace the
+// init finds the sandbox by a /proc scan; a process that keeps forking must
+// not leave a child forked after the scan alive, neither when nstui is
+// SIGKILLed nor in the teardown after a normal exit.
+func TestSpawnNoPidNSKillsForkingDescendants(t *testing.T) {
+	testutil.RequireRoot(t)
+	for round := range 3 {
+		for _, how := range []string{"sigkill", "exit"} {
+			t.Run(fmt.Sprintf("%s/%d", how, round), func(t *testing.T) {
+				marker := fmt.Sprintf("%d.%06d", 1000+round, time.Now().UnixNano()%1000000)
+				t.Cleanup(func() {
+					for _, pid := range spawnMarked(marker) {
+						_ = unix.Kill(pid, unix.SIGKILL)
+					}
+				})
+				// In "exit" the command exits as soon as the loop ignores
+				// SIGTERM, leaving it to the teardown.
+				trapped := filepath.Join(t.TempDir(), "trapped")
+				script := "(trap '' TERM; echo > " + trapped + "; while :; do sleep " + marker + " & done) & "
+				if how == "exit" {
+					script += "until [ -s " + trapped + " ]; do sleep 0.01; done; echo ready; exit 0"
+				} else {
+					script += "echo ready; exec sleep 1000"
+				}
+				s := spawnStartReady(t, nil, "spawn", "--", "sh", "-c", script)
+				if how == "sigkill" {
+					spawnEventually(t, "the loop forks", func() bool { return len(spawnMarked(marker)) >= 20 })
+					if err := s.cmd.Process.Kill(); err != nil {
+						t.Fatal(err)
+					}
+				}
+				code := s.wait(t)
+				if how == "exit" && code != 0 {
+					t.Fatalf("nstui exit %d, want 0", code)
+				}
+				spawnEventually(t, "the init is gone", func() bool {
+					_, st, ok := spawnStat(s.init)
+					return !ok || st == 'Z'
+				})
+				if left := spawnMarked(marker); len(left) > 0 {
+					t.Errorf("%d processes of the sandbox survived it: %v", len(left), left)
+				}
+			})
+		}
+	}
+}

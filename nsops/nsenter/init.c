@@ -75,6 +75,7 @@ struct init_state {
 	int jobfd;    /* job-control link, or -1 once closed / without one */
 	int procfd;   /* the /proc we started with (subreaper teardown), or -1 */
 	int fg;       /* the command was given the terminal */
+	int killing;  /* SIGKILL everything on every drain pass */
 	pid_t cmd;
 };
 
@@ -527,8 +528,12 @@ static void drain_signals(struct init_state *s, int forward)
 				kill(s->cmd, (int)si[i].ssi_signo);
 }
 
-/* drain reaps until no child is left (1) or ms pass (0). It SIGKILLs
- * everything if the parent dies meanwhile. */
+/* drain reaps until no child is left (1) or ms pass (0). Once killing has
+ * started (the parent died, or teardown's SIGKILL phase), every pass
+ * SIGKILLs every descendant again: without a pid namespace kill_all is a
+ * /proc scan, and a process forked after one scan must not survive it (it
+ * is reparented to us, so children() still sees it and we go round again;
+ * the loop ends as soon as nothing forks any more). */
 static int drain(struct init_state *s, long ms)
 {
 	long long deadline = now_ms() + ms;
@@ -540,13 +545,15 @@ static int drain(struct init_state *s, long ms)
 		/* Signals first, then reap: a child that ends after the
 		 * reap leaves a SIGCHLD pending, which wakes the poll. */
 		drain_signals(s, 0);
+		if (s->killing)
+			kill_all(s, SIGKILL);
 		if (!children(s))
 			return 1;
 		left = deadline - now_ms();
 		if (left <= 0)
 			return 0;
 		if (poll(p, 2, (int)left) > 0 && p[1].revents) {
-			kill_all(s, SIGKILL);
+			s->killing = 1;
 			s->parentfd = -1; /* poll ignores it from now on */
 		}
 	}
@@ -559,7 +566,7 @@ static void __attribute__((noreturn)) teardown(struct init_state *s, int code)
 	if (children(s)) {
 		kill_all(s, SIGTERM);
 		if (!drain(s, s->cfg.grace_ms)) {
-			kill_all(s, SIGKILL);
+			s->killing = 1;
 			drain(s, KILL_DRAIN_MS);
 		}
 	}
@@ -602,7 +609,7 @@ static void __attribute__((noreturn)) run(struct init_state *s)
 		if (poll(p, 3, REAP_TICK_MS) < 0 && errno != EINTR)
 			nstui_die(EXIT_SETUP, "init: poll: %s", strerror(errno));
 		if (p[1].revents) {
-			kill_all(s, SIGKILL);
+			s->killing = 1;
 			s->parentfd = -1;
 			drain(s, PARENT_GONE_DRAIN_MS);
 			_exit(128 + SIGKILL);
