@@ -1387,3 +1387,101 @@ func TestSpawnNoPidNSKillsForkingDescendants(t *testing.T) {
 		}
 	}
 }
+
+// TestSpawnParserStoppedOrKilled: nstui spawn's driver waits for its Go
+// command line parser copy, which may be stopped or killed at any time. The
+// parser is held in a write to a full stderr pipe (bad input: it has an
+// error to print) while the test stops or kills it.
+func TestSpawnParserStoppedOrKilled(t *testing.T) {
+	testutil.RequireRoot(t)
+	for _, how := range []string{"SIGKILL", "SIGTSTP", "SIGSTOP+ctrl-c"} {
+		t.Run(how, func(t *testing.T) {
+			var p [2]int
+			if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+				t.Fatal(err)
+			}
+			r, w := os.NewFile(uintptr(p[0]), "r"), os.NewFile(uintptr(p[1]), "w")
+			defer r.Close()
+			// Fill the pipe: the parser's error message blocks.
+			_ = unix.SetNonblock(p[1], true)
+			for {
+				if _, err := unix.Write(p[1], make([]byte, 4096)); err != nil {
+					break
+				}
+			}
+			_ = unix.SetNonblock(p[1], false)
+			marker := fmt.Sprintf("--bogus-parser-%d", time.Now().UnixNano())
+			cmd := exec.Command(nstuiBinary, "spawn", marker)
+			cmd.Env = append(os.Environ(), "_NSTUI_SPAWN_SLOW=1")
+			cmd.Stderr = w
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			w.Close()
+			parser := 0
+			t.Cleanup(func() {
+				_ = cmd.Process.Kill()
+				if parser > 0 {
+					_ = unix.Kill(parser, unix.SIGKILL)
+				}
+				_ = cmd.Wait()
+			})
+			// The parser: the copy of nstui with the marker that runs Go
+			// (more than one thread).
+			spawnEventually(t, "the parser runs", func() bool {
+				for _, pid := range spawnAllPids() {
+					b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+					st, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+					if pid != cmd.Process.Pid && bytes.Contains(b, []byte(marker)) && !bytes.Contains(st, []byte("\nThreads:\t1\n")) {
+						parser = pid
+						return true
+					}
+				}
+				return false
+			})
+			switch how {
+			case "SIGKILL":
+				_ = unix.Kill(parser, unix.SIGKILL)
+			case "SIGTSTP": // a ctrl-z meant for the driver's job: the parser goes on
+				_ = unix.Kill(parser, unix.SIGTSTP)
+			case "SIGSTOP+ctrl-c": // stopped for good: ctrl-c must still end the driver
+				_ = unix.Kill(parser, unix.SIGSTOP)
+				spawnEventually(t, "the parser stopped", func() bool {
+					_, st, ok := spawnStat(parser)
+					return ok && st == 'T'
+				})
+				_ = unix.Kill(cmd.Process.Pid, unix.SIGINT)
+			}
+			errC := make(chan []byte, 1)
+			go func() { b, _ := io.ReadAll(r); errC <- b }()
+			hung := time.AfterFunc(time.Minute, func() { // a hung driver fails the test, not the run
+				t.Errorf("nstui still waiting for its parser after a minute")
+				_ = unix.Kill(parser, unix.SIGKILL)
+				_ = cmd.Process.Kill()
+			})
+			err := cmd.Wait()
+			hung.Stop()
+			b := <-errC
+			errs := string(bytes.TrimLeft(b, "\x00"))
+			code := cmd.ProcessState.ExitCode()
+			switch how {
+			case "SIGKILL":
+				if code != 1 || errs != "nstui: spawn: the command line parser died (signal 9)\n" {
+					t.Errorf("nstui: %v, stderr %q: want exit 1 and one line", err, errs)
+				}
+			case "SIGTSTP":
+				if code != 1 || !strings.Contains(errs, "unknown flag: "+marker) {
+					t.Errorf("nstui: %v, stderr %q: want the parser's own error, exit 1", err, errs)
+				}
+			case "SIGSTOP+ctrl-c":
+				if code != 130 {
+					t.Errorf("nstui: %v, stderr %q: want exit 130", err, errs)
+				}
+				spawnEventually(t, "the parser is gone", func() bool {
+					_, st, ok := spawnStat(parser)
+					return !ok || st == 'Z'
+				})
+			}
+		})
+	}
+}

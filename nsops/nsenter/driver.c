@@ -13,11 +13,15 @@
 //     [--] [COMMAND...]` with only options that need no check, is read
 //     here (fast_request) and Go never starts. Anything else goes through
 //     the Go command line parser (cobra, nsops.SpawnSpec: one
-//     implementation of every option, check and message): a socketpair,
-//     two forks, and the grandchild returns into the Go runtime with its
-//     end (nsenter.DriverRun); it is not our child, so the sandbox's init
-//     stays nstui's only child. The driver reads its request until EOF
-//     (nsops.SpawnSpec.DriverRequest, NUL-separated strings): either
+//     implementation of every option, check and message): a socketpair
+//     and a fork; the child returns into the Go runtime, with the caller's
+//     signal mask and ignored signals, holding its end
+//     (nsenter.DriverRun). The driver polls the socket and its signals
+//     until EOF and the parser's exit (reaped before the init starts, so
+//     the init is then nstui's only child): a ctrl-c/SIGTERM/SIGHUP ends
+//     both, a ctrl-z stop of the parser is undone, a parser that died
+//     without an answer is reported in one line. The request
+//     (nsops.SpawnSpec.DriverRequest, NUL-separated strings) is either
 //     "exit" CODE (help, --print-equivalent, or an error the parser
 //     already printed) or "run" FLAGS UIDMAP GIDMAP SETGROUPS INITCONFIG
 //     ARGC ARGV... ENVC ENV...
@@ -71,36 +75,6 @@ struct request {
 	char uidbuf[64], gidbuf[64], *shell[2]; /* the fast path's own strings */
 };
 
-/* read_all reads fd until EOF into a NUL-terminated buffer. */
-static char *read_all(int fd, size_t *len)
-{
-	size_t cap = 4096;
-	char *buf = malloc(cap);
-	ssize_t n;
-
-	*len = 0;
-	if (!buf)
-		return NULL;
-	for (;;) {
-		if (*len + 1 >= cap) {
-			char *more;
-
-			if (cap >= MAX_REQUEST || !(more = realloc(buf, cap * 2)))
-				break;
-			buf = more;
-			cap *= 2;
-		}
-		n = read(fd, buf + *len, cap - *len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		*len += (size_t)n;
-	}
-	buf[*len] = '\0';
-	return buf;
-}
-
 /* next returns the string at *pos and moves past it; NULL at the end. */
 static char *next(char *buf, size_t len, size_t *pos)
 {
@@ -132,7 +106,8 @@ static char **strings(char *buf, size_t len, size_t *pos)
 }
 
 /* pending_death returns 128+N for a signal N that is waiting for us and
- * would have ended us by default (the Go part died of it too), else 0. */
+ * would have ended us by default (a ctrl-c that ended the parser too),
+ * else 0. */
 static int pending_death(int sigfd)
 {
 	struct signalfd_siginfo si;
@@ -148,23 +123,130 @@ static int pending_death(int sigfd)
 	return 0;
 }
 
-/* receive reads the Go part's request; on "exit" (or when the Go part died)
- * it exits with the status the Go part chose. */
-static void receive(int fd, int sigfd, struct request *r)
+/* struct parser follows the Go copy that parses the command line: our
+ * child, so we see it stop and die. */
+struct parser {
+	pid_t pid;
+	int pidfd;  /* readable once it ended; -1 if pidfd_open failed */
+	int status; /* its wait status, once reaped */
+	int reaped;
+};
+
+/* parser_check reaps the parser if it ended, and continues it when a
+ * ctrl-z (SIGTSTP) stopped it: the driver ignores terminal stops itself,
+ * and a stopped parser would leave the driver waiting for ever. */
+static void parser_check(struct parser *p)
+{
+	int status = 0;
+	pid_t pid;
+
+	if (p->reaped)
+		return;
+	while ((pid = waitpid(p->pid, &status, WNOHANG | WUNTRACED)) < 0 && errno == EINTR)
+		;
+	if (pid < 0 && errno == ECHILD) {
+		/* auto-reaped (cannot happen: SIGCHLD is at its default here) */
+		p->reaped = 1;
+		p->status = 0;
+	} else if (pid == p->pid && WIFSTOPPED(status)) {
+		if (WSTOPSIG(status) == SIGTSTP)
+			kill(p->pid, SIGCONT);
+	} else if (pid == p->pid) {
+		p->reaped = 1;
+		p->status = status;
+	}
+}
+
+/* parser_signals reads our pending signals while the parser runs: one that
+ * would end us (ctrl-c, SIGTERM, a hangup) ends the parser and us with
+ * 128+N; a terminal stop (ctrl-z) is not ours to take: the parser is
+ * continued instead (parser_check). */
+static void parser_signals(int sigfd, struct parser *p)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
+		case SIGTTIN: case SIGTTOU: case SIGPIPE:
+			continue;
+		case SIGTSTP:
+			kill(p->pid, SIGCONT);
+			continue;
+		case SIGINT: case SIGTERM: case SIGHUP: case SIGQUIT:
+			kill(p->pid, SIGKILL);
+			_exit(128 + (int)si.ssi_signo);
+		}
+	}
+	parser_check(p);
+}
+
+/* read_answer reads the parser's request until EOF and waits for the parser
+ * to end, handling our signals all the while (poll, never a blocking read
+ * or wait: the parser may be stopped or killed at any time). */
+static char *read_answer(int fd, int sigfd, struct parser *p, size_t *len)
+{
+	size_t cap = 4096;
+	char *buf = malloc(cap);
+	int open = 1;
+
+	*len = 0;
+	if (!buf)
+		nstui_die(1, "spawn: out of memory");
+	while (open || !p->reaped) {
+		struct pollfd pf[3] = { { open ? fd : -1, POLLIN, 0 }, { sigfd, POLLIN, 0 }, { p->pidfd, POLLIN, 0 } };
+		ssize_t n;
+
+		if (poll(pf, 3, p->pidfd < 0 && !open ? 100 : -1) < 0 && errno != EINTR)
+			nstui_die(1, "spawn: poll: %s", strerror(errno));
+		parser_signals(sigfd, p);
+		if (!open || !pf[0].revents)
+			continue;
+		if (*len + 1 >= cap) {
+			char *more;
+
+			if (cap >= MAX_REQUEST || !(more = realloc(buf, cap * 2))) {
+				open = 0; /* cut short: the request check fails */
+				continue;
+			}
+			buf = more;
+			cap *= 2;
+		}
+		n = read(fd, buf + *len, cap - *len - 1);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			open = 0;
+		else
+			*len += (size_t)n;
+	}
+	buf[*len] = '\0';
+	return buf;
+}
+
+/* receive reads the Go part's request; on "exit" it exits with the status
+ * the Go part chose; when the parser ended without an answer, with one line
+ * saying so (unless it printed its own and exited non-zero). */
+static void receive(int fd, int sigfd, struct parser *p, struct request *r)
 {
 	size_t len, pos = 0;
-	char *buf = read_all(fd, &len), *kind, *code, *init;
+	char *buf = read_answer(fd, sigfd, p, &len), *kind, *code, *init;
 	int sig;
 
 	close(fd);
-	kind = buf ? next(buf, len, &pos) : NULL;
+	if (p->pidfd >= 0)
+		close(p->pidfd);
+	kind = next(buf, len, &pos);
 	if (kind && !strcmp(kind, "exit") && (code = next(buf, len, &pos)))
 		_exit(atoi(code));
 	if (!kind || strcmp(kind, "run") != 0) {
-		/* The Go part ended without a word: a signal (ctrl-c) or a crash
-		 * that printed its own report. */
-		sig = pending_death(sigfd);
-		_exit(sig ? sig : 2);
+		if ((sig = pending_death(sigfd)))
+			_exit(sig); /* ended with us (ctrl-c): the shell says so */
+		if (WIFSIGNALED(p->status))
+			nstui_die(1, "spawn: the command line parser died (signal %d)", WTERMSIG(p->status));
+		if (WIFEXITED(p->status) && WEXITSTATUS(p->status) != 0)
+			_exit(WEXITSTATUS(p->status)); /* it said why */
+		nstui_die(1, "spawn: the command line parser ended without an answer");
 	}
 	*r = (struct request){ 0 };
 	r->flags = strtoul(next(buf, len, &pos) ?: "0", NULL, 10);
@@ -490,10 +572,10 @@ static int fast_request(int argc, char **argv, char **envp, struct request *r)
 __attribute__((constructor)) static void nstui_spawn_driver(int argc, char **argv, char **envp)
 {
 	struct request r;
-	int sv[2], sigfd, status;
+	struct parser parser = { 0 };
+	int sv[2], sigfd;
 	char e[128];
-	pid_t child;
-	unsigned long long ign;
+	unsigned long long ign, mask = 0;
 
 	if (argc < 2 || !argv || strcmp(argv[1], "spawn") != 0 || getenv(INIT_ENV) || getenv(ENTER_ENV))
 		return; /* not nstui spawn */
@@ -505,27 +587,29 @@ __attribute__((constructor)) static void nstui_spawn_driver(int argc, char **arg
 		r.cfg.ign = ign;
 		spawn(&r, nstui_block_signals());
 	}
+	/* Every signal blocked before the fork: none can end us between the
+	 * fork and the wait, and the parser is our child from the start. */
+	syscall(SYS_rt_sigprocmask, SIG_SETMASK, NULL, &mask, sizeof(mask));
+	sigfd = nstui_block_signals();
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
 		nstui_die(1, "spawn: socketpair: %s", nstui_err_text(e, sizeof(e), errno));
-	child = fork();
-	if (child < 0)
+	parser.pid = fork();
+	if (parser.pid < 0)
 		nstui_die(1, "spawn: fork: %s", nstui_err_text(e, sizeof(e), errno));
-	if (child == 0) {
-		/* Fork again and leave the grandchild to the Go runtime. */
-		child = fork();
-		if (child != 0)
-			_exit(child < 0 ? 1 : 0);
+	if (parser.pid == 0) {
+		/* The Go runtime starts with the caller's signal state. */
+		close(sigfd);
 		close(sv[0]);
+		for (int sig = 1; sig <= 64; sig++)
+			if (ign & (1ULL << (sig - 1)))
+				signal(sig, SIG_IGN);
+		syscall(SYS_rt_sigprocmask, SIG_SETMASK, &mask, NULL, sizeof(mask));
 		driver_fd = sv[1];
 		return;
 	}
 	close(sv[1]);
-	sigfd = nstui_block_signals();
-	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		nstui_die(1, "spawn: fork: the command line parser did not start");
-	receive(sv[0], sigfd, &r);
+	parser.pidfd = (int)syscall(SYS_pidfd_open, parser.pid, 0);
+	receive(sv[0], sigfd, &parser, &r);
 	r.cfg.ign = ign;
 	spawn(&r, sigfd);
 }
