@@ -1485,3 +1485,25 @@ func TestSpawnParserStoppedOrKilled(t *testing.T) {
 		})
 	}
 }
+
+// TestSpawnCommandDiesWithTheInit: without a pid namespace (where the
+// kernel kills the namespace with its PID 1), a SIGKILL of the init itself
+// must not leave the command running under the host's init.
+func TestSpawnCommandDiesWithTheInit(t *testing.T) {
+	testutil.RequireRoot(t)
+	s := spawnStartReady(t, nil, "spawn", "--", "sh", "-c", "echo ready; exec sleep 1000")
+	members := s.members()
+	if len(members) != 1 {
+		t.Fatalf("sandbox has %v, want the command alone", members)
+	}
+	if err := unix.Kill(s.init, unix.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if code := s.wait(t); code != 128+int(unix.SIGKILL) {
+		t.Errorf("nstui exit %d, want %d (its init was killed)", code, 128+int(unix.SIGKILL))
+	}
+	spawnEventually(t, "the command is gone with its init", func() bool {
+		_, st, ok := spawnStat(members[0])
+		return !ok || st == 'Z'
+	})
+}

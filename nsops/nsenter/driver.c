@@ -339,7 +339,9 @@ static void give_back_tty(int fg)
 
 static void job_send(int jobfd, char m)
 {
-	if (write(jobfd, &m, 1) != 1) {
+	/* MSG_NOSIGNAL: a gone peer must not raise a SIGPIPE that would
+	 * then be forwarded like any other signal. */
+	if (send(jobfd, &m, 1, MSG_NOSIGNAL) != 1) {
 		/* the init is gone: its exit status comes next */
 	}
 }

@@ -328,16 +328,22 @@ static void __attribute__((noreturn)) exec_failed(const char *name, int err)
  * environment. vfork: no copy of our page tables for a child that only
  * execs; until then it touches nothing but its stack and kernel state
  * (exec_failed included: no malloc, no stdio). */
-static pid_t start_command(char **argv, char **env, int fg, unsigned long long ign)
+static pid_t start_command(char **argv, char **env, int fg, unsigned long long ign, int pidns)
 {
 	char e[128];
 	unsigned long long none = 0;
-	pid_t pid = vfork();
+	pid_t init = getpid(), pid = vfork();
 
 	if (pid < 0)
 		nstui_die(EXIT_SETUP, "fork: %s", nstui_err_text(e, sizeof(e), errno));
 	if (pid > 0)
 		return pid;
+	/* Without a pid namespace nothing else ends the command when the init
+	 * dies (SIGKILLed itself): the kernel does, as for PID 1's namespace.
+	 * The init is single-threaded, so its one thread is the parent. If it
+	 * died before the prctl, we were reparented already. */
+	if (!pidns && (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 || getppid() != init))
+		_exit(EXIT_SETUP);
 	setpgid(0, 0);
 	/* Every signal is still blocked here, SIGTTOU included, so a
 	 * background group may take the terminal. */
@@ -463,7 +469,8 @@ static void stopped(struct init_state *s, int sig)
 	if (s->jobfd >= 0) {
 		unsigned char msg[2] = { JOB_STOPPED, (unsigned char)sig };
 
-		if (write(s->jobfd, msg, sizeof(msg)) != (ssize_t)sizeof(msg)) {
+		/* MSG_NOSIGNAL: no SIGPIPE of ours to forward to the command. */
+		if (send(s->jobfd, msg, sizeof(msg), MSG_NOSIGNAL) != (ssize_t)sizeof(msg)) {
 			/* the caller is gone: its pidfd ends us */
 		}
 	} else if (sig == SIGTSTP) {
@@ -682,7 +689,7 @@ void nstui_init_main(const struct init_config *cfg, int parentfd, int jobfd, cha
 
 	setup(&s.cfg);
 	s.fg = foreground(&s.cfg);
-	s.cmd = start_command(argv, env, s.fg, s.cfg.ign);
+	s.cmd = start_command(argv, env, s.fg, s.cfg.ign, s.pidns);
 	run(&s);
 }
 
