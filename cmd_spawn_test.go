@@ -1394,7 +1394,7 @@ func TestSpawnNoPidNSKillsForkingDescendants(t *testing.T) {
 // error to print) while the test stops or kills it.
 func TestSpawnParserStoppedOrKilled(t *testing.T) {
 	testutil.RequireRoot(t)
-	for _, how := range []string{"SIGKILL", "SIGTSTP", "SIGSTOP+ctrl-c"} {
+	for _, how := range []string{"SIGKILL", "SIGSTOP+ctrl-z", "SIGSTOP+ctrl-c"} {
 		t.Run(how, func(t *testing.T) {
 			var p [2]int
 			if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
@@ -1414,6 +1414,9 @@ func TestSpawnParserStoppedOrKilled(t *testing.T) {
 			cmd := exec.Command(nstuiBinary, "spawn", marker)
 			cmd.Env = append(os.Environ(), "_NSTUI_SPAWN_SLOW=1")
 			cmd.Stderr = w
+			// A group of its own: a stopped parser never shares ours (an
+			// orphaned group with a stopped member gets SIGHUP).
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
@@ -1442,14 +1445,17 @@ func TestSpawnParserStoppedOrKilled(t *testing.T) {
 			switch how {
 			case "SIGKILL":
 				_ = unix.Kill(parser, unix.SIGKILL)
-			case "SIGTSTP": // a ctrl-z meant for the driver's job: the parser goes on
-				_ = unix.Kill(parser, unix.SIGTSTP)
-			case "SIGSTOP+ctrl-c": // stopped for good: ctrl-c must still end the driver
+			default: // stopped: what ctrl-z does to it (SIGTSTP to the group)
 				_ = unix.Kill(parser, unix.SIGSTOP)
 				spawnEventually(t, "the parser stopped", func() bool {
 					_, st, ok := spawnStat(parser)
 					return ok && st == 'T'
 				})
+			}
+			switch how {
+			case "SIGSTOP+ctrl-z": // the driver ignores the stop, and the parser goes on
+				_ = unix.Kill(cmd.Process.Pid, unix.SIGTSTP)
+			case "SIGSTOP+ctrl-c": // ctrl-c ends the driver (and the parser)
 				_ = unix.Kill(cmd.Process.Pid, unix.SIGINT)
 			}
 			errC := make(chan []byte, 1)
@@ -1469,7 +1475,7 @@ func TestSpawnParserStoppedOrKilled(t *testing.T) {
 				if code != 1 || errs != "nstui: spawn: the command line parser died (signal 9)\n" {
 					t.Errorf("nstui: %v, stderr %q: want exit 1 and one line", err, errs)
 				}
-			case "SIGTSTP":
+			case "SIGSTOP+ctrl-z":
 				if code != 1 || !strings.Contains(errs, "unknown flag: "+marker) {
 					t.Errorf("nstui: %v, stderr %q: want the parser's own error, exit 1", err, errs)
 				}
@@ -1496,6 +1502,7 @@ func TestSpawnCommandDiesWithTheInit(t *testing.T) {
 	if len(members) != 1 {
 		t.Fatalf("sandbox has %v, want the command alone", members)
 	}
+	t.Cleanup(func() { _ = unix.Kill(members[0], unix.SIGKILL) }) // s.kill finds it by the init
 	if err := unix.Kill(s.init, unix.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -1506,4 +1513,52 @@ func TestSpawnCommandDiesWithTheInit(t *testing.T) {
 		_, st, ok := spawnStat(members[0])
 		return !ok || st == 'Z'
 	})
+}
+
+// TestSpawnStartedInTheBackground: `nstui spawn -- CMD &` from a job-control
+// shell: the command reading the terminal stops the job as the shell sees
+// it (as with unshare), and fg gives the command the terminal.
+func TestSpawnStartedInTheBackground(t *testing.T) {
+	testutil.RequireRoot(t)
+	for _, flags := range [][]string{{"-p"}, {}} {
+		t.Run(fmt.Sprint(flags), func(t *testing.T) {
+			cmd, p := spawnStartPTY(t, []string{"PS1=OUTER$ ", "TERM=dumb"}, "bash", "--norc", "--noprofile", "-i")
+			t.Cleanup(func() { // before spawnStartPTY's: everything bash started
+				for _, pid := range testutil.Descendants(cmd.Process.Pid) {
+					_ = unix.Kill(pid, unix.SIGKILL)
+				}
+			})
+			p.expect(t, "OUTER$ ")
+			p.send(t, nstuiBinary+" spawn "+strings.Join(flags, " ")+" -- sed -u s/^/got:/ &\n")
+			p.expect(t, "OUTER$ ")
+			// sed reads the terminal from the background: SIGTTIN stops it,
+			// and nstui (the job bash knows) must stop too.
+			var driver int
+			spawnEventually(t, "nstui spawn started", func() bool {
+				for _, pid := range spawnChildren(cmd.Process.Pid) {
+					b, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+					if strings.HasPrefix(string(b), nstuiBinary+"\x00spawn") {
+						driver = pid
+						return true
+					}
+				}
+				return false
+			})
+			spawnEventually(t, "nstui spawn stopped like its command", func() bool {
+				_, st, ok := spawnStat(driver)
+				return ok && st == 'T'
+			})
+			p.send(t, "jobs\n")
+			p.expect(t, "Stopped")
+			p.expect(t, "OUTER$ ")
+			p.send(t, "fg\n")
+			p.expect(t, "sed -u s/^/got:/")
+			p.send(t, "two\n")
+			p.expect(t, "got:two")
+			p.send(t, "\x04") // EOF ends sed
+			p.expect(t, "OUTER$ ")
+			p.send(t, "echo rc=$?\n")
+			p.expect(t, "rc=0")
+		})
+	}
 }

@@ -323,15 +323,15 @@ static int parent_does_job_control(void)
 }
 
 /* give_back_tty makes our process group the terminal's foreground again
- * when the command was given it and its group is gone (the command ended):
+ * when the command was given it (its group is gone: the command ended):
  * a caller without job control (a sh script, make, vim's :!) reads the
  * terminal next, as after unshare, which never hands it over. When the
  * foreground is a live group (the shell took the terminal back after a
  * stop and bg), it is not ours to take. SIGTTOU is blocked, so the kernel
  * allows it from the background. */
-static void give_back_tty(int fg)
+static void give_back_tty(void)
 {
-	pid_t pgrp = fg ? tcgetpgrp(STDIN_FILENO) : -1;
+	pid_t pgrp = tcgetpgrp(STDIN_FILENO);
 
 	if (pgrp > 0 && pgrp != getpgrp() && kill(-pgrp, 0) != 0 && errno == ESRCH)
 		tcsetpgrp(STDIN_FILENO, getpgrp());
@@ -348,7 +348,7 @@ static void job_send(int jobfd, char m)
 
 /* drive waits for the init, forwarding signals and following job control,
  * and exits with its status. */
-static void __attribute__((noreturn)) drive(pid_t init, int sigfd, int jobfd, int fg)
+static void __attribute__((noreturn)) drive(pid_t init, int sigfd, int jobfd)
 {
 	for (;;) {
 		struct pollfd p[2] = { { sigfd, POLLIN, 0 }, { jobfd, POLLIN, 0 } };
@@ -391,7 +391,7 @@ static void __attribute__((noreturn)) drive(pid_t init, int sigfd, int jobfd, in
 		 * pending and wakes the poll. */
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
 			if (pid == init) {
-				give_back_tty(fg);
+				give_back_tty();
 				_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
 			}
 	}
@@ -402,12 +402,16 @@ static void __attribute__((noreturn)) spawn(struct request *r, int sigfd)
 {
 	int jobs[2] = { -1, -1 }, sync[2] = { -1, -1 }, parentfd, err;
 	char e[128], go = 1;
-	pid_t pid;
+	pid_t pid, fgp;
 
 	/* Job control: when we own the terminal's foreground, the command gets
-	 * it, and a link to the init tells us when it stops. */
-	if (tcgetpgrp(STDIN_FILENO) == getpgrp()) {
-		r->cfg.fg = 1;
+	 * it. Whenever the terminal is ours (our session's), a link to the init
+	 * tells us when the command stops, so that we stop too and the shell
+	 * sees the job stopped, and tells the init to continue it, handing it
+	 * the terminal when we are in the foreground again (fg), even when we
+	 * were started in the background (`nstui spawn -- cat &`). */
+	if ((fgp = tcgetpgrp(STDIN_FILENO)) > 0) {
+		r->cfg.fg = fgp == getpgrp();
 		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, jobs) != 0)
 			nstui_die(1, "spawn: job control link: socketpair: %s", nstui_err_text(e, sizeof(e), errno));
 	}
@@ -449,7 +453,7 @@ static void __attribute__((noreturn)) spawn(struct request *r, int sigfd)
 		if ((err = write_maps(pid, r)) != 0) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
-			give_back_tty(r->cfg.fg);
+			give_back_tty();
 			start_error(r, err);
 		}
 		if (write(sync[1], &go, 1) != 1)
@@ -458,7 +462,7 @@ static void __attribute__((noreturn)) spawn(struct request *r, int sigfd)
 	}
 	if (jobs[0] >= 0)
 		fcntl(jobs[0], F_SETFL, O_NONBLOCK);
-	drive(pid, sigfd, jobs[0], r->cfg.fg);
+	drive(pid, sigfd, jobs[0]);
 }
 
 /* The namespace options of nstui spawn that need no checking: each only

@@ -596,7 +596,7 @@ static void job_message(struct init_state *s)
 		s->jobfd = -1; /* the caller is gone: stops are undone here from now on */
 		return;
 	}
-	if (m == JOB_CONT_FG && s->fg)
+	if (m == JOB_CONT_FG) /* also when started in the background: fg */
 		tcsetpgrp(STDIN_FILENO, s->cmd);
 	if (m == JOB_CONT_FG || m == JOB_CONT_BG)
 		cont(s);
