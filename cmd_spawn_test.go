@@ -1562,3 +1562,35 @@ func TestSpawnStartedInTheBackground(t *testing.T) {
 		})
 	}
 }
+
+// TestSpawnRootProcDoesNotLeak: with --root whose proc directory is not a
+// mount point, the fresh /proc cannot be made private; under a shared /
+// (systemd's default, emulated here by unshare --propagation shared) it
+// would propagate to the caller and outlive the sandbox. nstui refuses
+// shared/unchanged there in one line; private is fine.
+func TestSpawnRootProcDoesNotLeak(t *testing.T) {
+	testutil.RequireRoot(t)
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, "proc"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, prop := range []string{"shared", "unchanged", "private"} {
+		t.Run(prop, func(t *testing.T) {
+			script := nstuiBinary + " spawn --pid --mount --propagation " + prop + " --root " + root + ` -- /no-such-command
+echo "rc=$?"; echo "leaked=$(grep -c ' ` + root + `/proc ' /proc/self/mountinfo)"`
+			out, errs, code := spawnRunCmd(t, exec.Command("unshare", "--mount", "--propagation", "shared", "--", "sh", "-c", script))
+			if code != 0 || !strings.Contains(out, "leaked=0\n") {
+				t.Fatalf("exit %d, out %q, err %q: want no proc mount left in the caller's namespace", code, out, errs)
+			}
+			if prop == "private" {
+				if !strings.Contains(out, "rc=127\n") {
+					t.Errorf("out %q, err %q: want the sandbox to run (127: no such command)", out, errs)
+				}
+				return
+			}
+			if !strings.Contains(out, "rc=1\n") || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "is not a mount point") {
+				t.Errorf("out %q, err %q: want exit 1 and one line", out, errs)
+			}
+		})
+	}
+}

@@ -247,6 +247,15 @@ func (s SpawnSpec) Validate() error {
 		if err := isDir(s.Root); err != nil {
 			return fmt.Errorf("--root %s: %w", s.Root, err)
 		}
+		// The fresh /proc is mounted on ROOT/proc. When that is not a
+		// mount point of its own, it cannot be made private, and under a
+		// shared / (systemd's default, kept by shared or unchanged) the
+		// proc mount propagates back to the caller's namespace and stays
+		// there after the sandbox is gone.
+		proc := filepath.Join(s.Root, "proc")
+		if shared := s.Propagation == PropagationShared || s.Propagation == PropagationUnchanged; shared && s.MountProc() && isDir(proc) == nil && !isMountPoint(proc) {
+			return fmt.Errorf("--propagation %s with --root and a fresh /proc: %s is not a mount point, so the new /proc would propagate back here and outlive the sandbox: use --propagation private or slave, --no-mount-proc, or mount something on %s first", s.Propagation, proc, proc)
+		}
 	}
 	if s.Wd != "" {
 		wd := s.Wd
@@ -261,6 +270,16 @@ func (s SpawnSpec) Validate() error {
 }
 
 // isDir returns a short reason when path is not a usable directory.
+// isMountPoint reports whether path is the root of a mount (false when that
+// cannot be told).
+func isMountPoint(path string) bool {
+	var st unix.Statx_t
+	if err := unix.Statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_BASIC_STATS, &st); err != nil {
+		return false
+	}
+	return st.Attributes_mask&unix.STATX_ATTR_MOUNT_ROOT != 0 && st.Attributes&unix.STATX_ATTR_MOUNT_ROOT != 0
+}
+
 func isDir(path string) error {
 	fi, err := os.Stat(path)
 	switch {
