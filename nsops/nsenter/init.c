@@ -79,21 +79,37 @@ struct init_state {
 	pid_t cmd;
 };
 
-void nstui_die(int code, const char *fmt, ...)
+/* vsay prints "nstui: " and the message on stderr, as one line. */
+static void vsay(const char *fmt, va_list ap)
 {
 	char line[1024];
-	va_list ap;
 	int n = snprintf(line, sizeof(line), "nstui: ");
 
-	va_start(ap, fmt);
 	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-	va_end(ap);
 	n = (int)strlen(line);
 	if (n < (int)sizeof(line) - 1)
 		line[n++] = '\n';
 	if (write(STDERR_FILENO, line, (size_t)n) < 0) {
 		/* nothing left to tell */
 	}
+}
+
+static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+}
+
+void nstui_die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
 	_exit(code);
 }
 
@@ -306,20 +322,29 @@ static char **command_env(char **envp)
 	return out;
 }
 
-/* exec_failed runs in the child when execvpe failed: one line saying why,
- * and the shell's status for it (127 missing, 126 not executable). */
-static void __attribute__((noreturn)) exec_failed(const char *name, int err)
+/* exec_status is the shell's status for a command that could not be
+ * executed: 127 missing, 126 not executable. */
+static int exec_status(int err)
+{
+	return err == ENOENT || err == ENOTDIR ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE;
+}
+
+/* exec_report says in one line why the command could not be executed. It
+ * runs in the init, from the errno the vfork child sent (the child only
+ * execs, writes and _exits). */
+static void exec_report(const char *name, int err)
 {
 	char e[128];
 	struct stat st;
 
-	if (err == ENOENT || err == ENOTDIR)
-		nstui_die(EXIT_NOT_FOUND, "%s: command not found", name);
-	if (strchr(name, '/') && stat(name, &st) == 0 && S_ISDIR(st.st_mode))
-		nstui_die(EXIT_NOT_EXECUTABLE, "%s: cannot execute: is a directory", name);
-	if (err == EACCES)
-		nstui_die(EXIT_NOT_EXECUTABLE, "%s: permission denied (not executable)", name);
-	nstui_die(EXIT_NOT_EXECUTABLE, "%s: cannot execute: %s", name, nstui_err_text(e, sizeof(e), err));
+	if (exec_status(err) == EXIT_NOT_FOUND)
+		say("%s: command not found", name);
+	else if (strchr(name, '/') && stat(name, &st) == 0 && S_ISDIR(st.st_mode))
+		say("%s: cannot execute: is a directory", name);
+	else if (err == EACCES)
+		say("%s: permission denied (not executable)", name);
+	else
+		say("%s: cannot execute: %s", name, nstui_err_text(e, sizeof(e), err));
 }
 
 /* start_command starts the command in its own process group, given the
@@ -327,17 +352,30 @@ static void __attribute__((noreturn)) exec_failed(const char *name, int err)
  * default, fds 0-2 only (everything else is close-on-exec) and a clean
  * environment. vfork: no copy of our page tables for a child that only
  * execs; until then it touches nothing but its stack and kernel state
- * (exec_failed included: no malloc, no stdio). */
+ * (no malloc, no stdio: on failure it sends errno to the init, which
+ * writes the message). */
 static pid_t start_command(char **argv, char **env, int fg, unsigned long long ign, int pidns)
 {
 	char e[128];
 	unsigned long long none = 0;
-	pid_t init = getpid(), pid = vfork();
+	int errpipe[2], err;
+	pid_t init = getpid(), pid;
 
+	/* The child sends exec's errno here if it fails (close-on-exec: EOF
+	 * when the exec worked); the message is the init's to write. */
+	if (pipe2(errpipe, O_CLOEXEC) != 0)
+		nstui_die(EXIT_SETUP, "pipe: %s", nstui_err_text(e, sizeof(e), errno));
+	pid = vfork();
 	if (pid < 0)
 		nstui_die(EXIT_SETUP, "fork: %s", nstui_err_text(e, sizeof(e), errno));
-	if (pid > 0)
+	if (pid > 0) {
+		/* vfork: the child has exec'd or _exited by now. */
+		close(errpipe[1]);
+		if (read(errpipe[0], &err, sizeof(err)) == (ssize_t)sizeof(err))
+			exec_report(argv[0], err);
+		close(errpipe[0]);
 		return pid;
+	}
 	/* Without a pid namespace nothing else ends the command when the init
 	 * dies (SIGKILLed itself): the kernel does, as for PID 1's namespace.
 	 * The init is single-threaded, so its one thread is the parent. If it
@@ -357,7 +395,11 @@ static pid_t start_command(char **argv, char **env, int fg, unsigned long long i
 			signal(sig, SIG_IGN);
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof(none));
 	execvpe(argv[0], argv, env);
-	exec_failed(argv[0], errno);
+	err = errno;
+	if (write(errpipe[1], &err, sizeof(err)) < 0) {
+		/* the init then says nothing; the status still tells */
+	}
+	_exit(exec_status(err));
 }
 
 /* foreground reports whether the command should get the terminal on fd 0. */
