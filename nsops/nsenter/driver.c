@@ -52,7 +52,7 @@
 #define SLOW_ENV "_NSTUI_SPAWN_SLOW" /* set: no fast path (for tests) */
 #define MAX_REQUEST (64 << 20)   /* argv + environment: far below this */
 
-/* The Go part's end of the socketpair, in the grandchild only (set once by
+/* The Go part's end of the socketpair, in the parser child only (set once by
  * the constructor, before the Go runtime starts; -1 everywhere else). */
 static int driver_fd = -1;
 
