@@ -1,12 +1,16 @@
 package ptyshell
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSessionBashEcho(t *testing.T) {
@@ -99,4 +103,56 @@ func procStatField(t *testing.T, pid, n int) int {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// TestSessionInputKeepsOrderUnderBackpressure: input written straight to
+// the master while nothing is queued, and queued once the program falls
+// behind (its terminal buffer full), reaches the program complete and in
+// order; a program that reads nothing fills the queue and WriteInput
+// then says so instead of blocking.
+func TestSessionInputKeepsOrderUnderBackpressure(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "got")
+	// Raw mode, no echo: the bytes arrive as sent. The reader sleeps
+	// first, so the terminal's buffer fills and the rest must queue.
+	script := "stty raw -echo; sleep 1; exec head -c 300000 > " + out
+	s, err := Start(exec.Command("sh", "-c", script), Options{Rows: 5, Cols: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	waitFor(t, s, "raw mode", func() bool {
+		b, _ := exec.Command("ps", "-o", "comm=", "--ppid", strconv.Itoa(s.Pid())).Output()
+		return strings.Contains(string(b), "sleep")
+	})
+	var want bytes.Buffer
+	for i := 0; want.Len() < 300000; i++ {
+		chunk := fmt.Sprintf("%07d|", i)
+		want.WriteString(chunk)
+		for {
+			err := s.WriteInput([]byte(chunk))
+			if err == nil {
+				break
+			}
+			if !errors.Is(err, ErrInputBacklog) {
+				t.Fatalf("WriteInput: %v", err)
+			}
+			time.Sleep(10 * time.Millisecond) // the program is behind: retry
+		}
+	}
+	select {
+	case <-s.Done():
+	case <-time.After(time.Minute):
+		t.Fatal("head did not finish")
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want.Bytes()[:300000]) {
+		i := 0
+		for i < len(got) && got[i] == want.Bytes()[i] {
+			i++
+		}
+		t.Fatalf("program read %d bytes, first difference at %d: %q", len(got), i, got[i:min(i+40, len(got))])
+	}
 }
