@@ -12,8 +12,10 @@ ROUNDS=${2:-3}
 bin=$(mktemp -d)
 target=
 cleanup() {
-  [ -n "$target" ] && kill -KILL "$target" 2>/dev/null
-  [ -n "${outer:-}" ] && kill -KILL "$outer" 2>/dev/null && wait "$outer" 2>/dev/null
+  # || true: under set -e a failed kill or the killed job's status from
+  # wait would end the trap before the temporary directory is removed.
+  [ -n "$target" ] && kill -KILL "$target" 2>/dev/null || true
+  [ -n "${outer:-}" ] && { kill -KILL "$outer" 2>/dev/null; wait "$outer" 2>/dev/null; } || true
   rm -rf "$bin"
 }
 trap cleanup EXIT
