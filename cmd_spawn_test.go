@@ -1402,11 +1402,15 @@ func TestSpawnParserStoppedOrKilled(t *testing.T) {
 			}
 			r, w := os.NewFile(uintptr(p[0]), "r"), os.NewFile(uintptr(p[1]), "w")
 			defer r.Close()
-			// Fill the pipe: the parser's error message blocks.
+			// Fill the pipe: the parser's error message blocks. Writes of
+			// up to PIPE_BUF bytes are all or nothing, so 4 KiB writes stop
+			// with up to 4 KiB free: fill that byte by byte.
 			_ = unix.SetNonblock(p[1], true)
-			for {
-				if _, err := unix.Write(p[1], make([]byte, 4096)); err != nil {
-					break
+			for _, chunk := range []int{4096, 1} {
+				for {
+					if _, err := unix.Write(p[1], make([]byte, chunk)); err != nil {
+						break
+					}
 				}
 			}
 			_ = unix.SetNonblock(p[1], false)
