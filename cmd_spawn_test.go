@@ -726,13 +726,27 @@ func spawnStartPTY(t *testing.T, env []string, argv ...string) (*exec.Cmd, *spaw
 	return cmd, p
 }
 
+// spawnOuterShell starts a job-control bash (prompt "OUTER$ ") on a new
+// PTY, waits for its prompt, returns it and its PTY, and kills everything it started at cleanup
+// (before spawnStartPTY's cleanup kills bash itself).
+func spawnOuterShell(t *testing.T) (*exec.Cmd, *spawnPTY) {
+	t.Helper()
+	cmd, p := spawnStartPTY(t, []string{"PS1=OUTER$ ", "TERM=dumb"}, "bash", "--norc", "--noprofile", "-i")
+	t.Cleanup(func() {
+		for _, pid := range testutil.Descendants(cmd.Process.Pid) {
+			_ = unix.Kill(pid, unix.SIGKILL)
+		}
+	})
+	p.expect(t, "OUTER$ ")
+	return cmd, p
+}
+
 func TestSpawnCtrlZStopsLikeAJob(t *testing.T) {
 	testutil.RequireRoot(t)
 	// A job-control shell runs nstui spawn with a plain command (no shell
 	// inside): ctrl-z must stop the job as the outer shell sees it, and fg
 	// must give the command the terminal back.
-	_, p := spawnStartPTY(t, []string{"PS1=OUTER$ ", "TERM=dumb"}, "bash", "--norc", "--noprofile", "-i")
-	p.expect(t, "OUTER$ ")
+	_, p := spawnOuterShell(t)
 	p.send(t, nstuiBinary+" spawn --pid -- sed -u s/^/got:/\n")
 	time.Sleep(500 * time.Millisecond)
 	p.send(t, "one\n")
@@ -1249,13 +1263,7 @@ func TestSpawnFgContinuesTheWholeJob(t *testing.T) {
 	testutil.RequireRoot(t)
 	for _, flags := range [][]string{{"-p"}, {}} {
 		t.Run(fmt.Sprint(flags), func(t *testing.T) {
-			cmd, p := spawnStartPTY(t, []string{"PS1=OUTER$ ", "TERM=dumb"}, "bash", "--norc", "--noprofile", "-i")
-			t.Cleanup(func() { // before spawnStartPTY's: everything bash started
-				for _, pid := range testutil.Descendants(cmd.Process.Pid) {
-					_ = unix.Kill(pid, unix.SIGKILL)
-				}
-			})
-			p.expect(t, "OUTER$ ")
+			cmd, p := spawnOuterShell(t)
 			p.send(t, nstuiBinary+" spawn "+strings.Join(flags, " ")+" -- sh -c 'sleep 30 | cat; echo pipe''line-done'\n")
 			var job []int // the sleep and the cat
 			spawnEventually(t, "sleep and cat started", func() bool {
@@ -1526,13 +1534,7 @@ func TestSpawnStartedInTheBackground(t *testing.T) {
 	testutil.RequireRoot(t)
 	for _, flags := range [][]string{{"-p"}, {}} {
 		t.Run(fmt.Sprint(flags), func(t *testing.T) {
-			cmd, p := spawnStartPTY(t, []string{"PS1=OUTER$ ", "TERM=dumb"}, "bash", "--norc", "--noprofile", "-i")
-			t.Cleanup(func() { // before spawnStartPTY's: everything bash started
-				for _, pid := range testutil.Descendants(cmd.Process.Pid) {
-					_ = unix.Kill(pid, unix.SIGKILL)
-				}
-			})
-			p.expect(t, "OUTER$ ")
+			cmd, p := spawnOuterShell(t)
 			p.send(t, nstuiBinary+" spawn "+strings.Join(flags, " ")+" -- sed -u s/^/got:/ &\n")
 			p.expect(t, "OUTER$ ")
 			// sed reads the terminal from the background: SIGTTIN stops it,
