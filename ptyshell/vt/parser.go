@@ -133,15 +133,24 @@ func (t *Terminal) slow(p []byte, i int) int {
 			t.st = stGround
 			return i + 1
 		}
+		if t.st == stEsc || t.st == stEscInt || t.st == stCSI {
+			// Inside an escape or control sequence, ESC starts a new one
+			// and C0 controls act at once, as in any VT.
+			if b == 0x1b {
+				t.st = stEsc
+				t.seq = t.seq[:0]
+				continue
+			}
+			if b < 0x20 {
+				t.control(b)
+				continue
+			}
+		}
 		switch t.st {
 		case stGround:
 			return i
 		case stEsc:
 			switch {
-			case b == 0x1b:
-				t.seq = t.seq[:0]
-			case b < 0x20:
-				t.control(b)
 			case b == '[':
 				t.st = stCSI
 				t.seq = t.seq[:0]
@@ -169,11 +178,6 @@ func (t *Terminal) slow(p []byte, i int) int {
 			}
 		case stEscInt:
 			switch {
-			case b == 0x1b:
-				t.st = stEsc
-				t.seq = t.seq[:0]
-			case b < 0x20:
-				t.control(b)
 			case b >= 0x20 && b <= 0x2f:
 				t.collect(b, 4)
 			default:
@@ -185,11 +189,6 @@ func (t *Terminal) slow(p []byte, i int) int {
 			}
 		case stCSI:
 			switch {
-			case b == 0x1b:
-				t.st = stEsc
-				t.seq = t.seq[:0]
-			case b < 0x20:
-				t.control(b)
 			case b >= 0x20 && b <= 0x3f:
 				t.collect(b, maxCSI)
 			case b >= 0x40 && b <= 0x7e:
