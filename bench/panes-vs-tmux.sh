@@ -14,7 +14,14 @@
 #   b. the same with `cat` of a generated 20 MB coloured log (SGR 16, 256 and
 #      truecolour spans, ~110 columns a line)
 #   c. one key typed until its echo reaches the outer terminal, p50/p99 over
-#      every key of every run
+#      every key of every run. Keys come 15-45 ms apart at random (seeded), as
+#      a typist's do: at a fixed pace the keys lock onto the UI's 120 Hz frame
+#      clock and every echo waits the same part of a frame, which flatters
+#      (or penalizes) the result.
+#   d. while the keys are timed, a separate process sleeps 1 ms at a time and
+#      counts how often it woke more than 6 ms late: on a shared VM the host
+#      sometimes does not run the guest's CPUs for tens of milliseconds, and
+#      every process's latency (tmux's too) jumps then. Read p99s next to it.
 # Throughput is read by polling the outer pane every 20 ms (the same for all);
 # latency is timed with a tmux control-mode client (%output notifications),
 # so no polling delay is added. Prints each run, then RATIO lines (nstui /
@@ -109,7 +116,8 @@ for k in $sessions; do
 done
 
 python3 - "$sock" "$runs" "$lines" "$keys" "$bin/colour.log" $sessions <<'PY'
-import re, subprocess, sys, threading, time, queue
+import random, re, subprocess, sys, threading, time, queue
+random.seed(42)
 
 sock, runs, lines, keys, log = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 names = sys.argv[6:]
@@ -193,6 +201,17 @@ for r in range(1, runs + 1):
 # Latency: a control-mode client sees each byte the pane writes as it
 # arrives (%output), so no polling delay is added.
 ctl = {k: Ctl(k) for k in names}
+canary = subprocess.Popen([sys.executable, "-c", """
+import time
+late, worst = 0, 0.0
+try:
+    while True:
+        t = time.monotonic(); time.sleep(0.001); d = time.monotonic() - t
+        late += d > 0.006
+        worst = max(worst, d)
+except KeyboardInterrupt:
+    print(late, worst * 1000, flush=True)
+"""], stdout=subprocess.PIPE, text=True)
 time.sleep(1)
 lat = {k: [] for k in names}
 missed = {k: 0 for k in names}
@@ -212,18 +231,21 @@ for r in range(1, runs + 1):
                 run.append(time.monotonic() - t0)
             else:
                 missed[k] += 1
-            time.sleep(0.02)
+            time.sleep(random.uniform(0.015, 0.045))
         c.cmd("send-keys -t %s C-u" % tgt(k))
         lat[k] += run
         print("run %d %-5s  key-to-echo p50 %5.1f ms  p99 %5.1f ms  max %5.1f ms (%d keys)" %
               (r, k, pct(run, 50) * 1000, pct(run, 99) * 1000, max(run) * 1000, len(run)), flush=True)
 for c in ctl.values():
     c.close()
+canary.send_signal(2)  # SIGINT: it prints its counts and ends
+late, worst = canary.communicate(timeout=10)[0].split()
 
 print("== summary (mean of %d runs; latency over every key)" % runs)
 mean = lambda xs: sum(xs) / len(xs)
 for w in work:
     print("%-3s until MARK-42: " % w + ", ".join("%s %.0f ms" % (k, mean(tot[(k, w)]) * 1000) for k in names))
+print("machine stalls while keys were timed: a 1 ms sleep woke more than 6 ms late %s times (worst %.1f ms)" % (late, float(worst)))
 for k in names:
     print("key to echo %-5s: p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d keys (%d missed)" % (
         k, pct(lat[k], 50) * 1000, pct(lat[k], 99) * 1000, max(lat[k]) * 1000, len(lat[k]), missed[k]))

@@ -12,8 +12,10 @@
 // emulator: the reader goroutine holds it while it feeds output, and the
 // accessors (Rows, Text, Cursor...) hold it while they read, so a UI calls
 // them from its update loop at any time. Input never blocks the caller:
-// WriteInput and friends queue bytes for a writer goroutine, which also
-// carries the emulator's replies. Changed delivers coalesced change notices.
+// WriteInput and friends write to the PTY at once when it takes the bytes
+// without blocking and nothing is queued before them; otherwise they queue
+// the bytes, in order, for a writer goroutine, which also carries the
+// emulator's replies. Changed delivers coalesced change notices.
 package ptyshell
 
 import (
@@ -23,6 +25,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -74,6 +77,7 @@ const (
 type Session struct {
 	cmd  *exec.Cmd
 	ptm  *os.File
+	ptmc syscall.RawConn // ptm's raw fd, for writes that must not block
 	pid  int
 	logf func(string, ...any)
 	opts Options
@@ -85,6 +89,8 @@ type Session struct {
 	dirty   chan struct{} // capacity 1: output arrived since the last notice
 	done    chan struct{} // closed when the program has exited
 	input   chan []byte   // bytes for the program (keys, pastes, replies)
+	wmu     sync.Mutex    // held while bytes go to the master
+	queued  atomic.Int32  // chunks sent to input and not yet written
 	quit    chan struct{} // closed by Close
 
 	readerDone   chan struct{}
@@ -189,6 +195,12 @@ func Start(cmd *exec.Cmd, o Options) (*Session, error) {
 		notifierDone: make(chan struct{}),
 	}
 	s.emu = o.NewEmulator(o.Rows, o.Cols, o.Scrollback, s.queueReply, logf)
+	if s.ptmc, err = ptm.SyscallConn(); err != nil {
+		_ = ptm.Close()
+		_ = tty.Close()
+		_ = s.emu.Close()
+		return nil, fmt.Errorf("ptyshell: start %s: %w", cmd.Path, err)
+	}
 
 	err = cmd.Start()
 	_ = tty.Close() // the child has its copies; ours would keep the slave open
@@ -286,6 +298,7 @@ func (s *Session) writer() {
 		case <-s.quit:
 			return
 		case b := <-s.input:
+			s.wmu.Lock()
 			for len(b) > 0 {
 				n, err := s.ptm.Write(b)
 				if err != nil {
@@ -295,6 +308,8 @@ func (s *Session) writer() {
 				}
 				b = b[n:]
 			}
+			s.queued.Add(-1)
+			s.wmu.Unlock()
 		}
 	}
 }
@@ -329,14 +344,61 @@ func (s *Session) waiter() {
 // queueReply is the emulator's reply function: it must not block, so when the
 // queue is full the reply is dropped.
 func (s *Session) queueReply(b []byte) {
-	select {
-	case s.input <- b:
-	default:
+	if !s.enqueue(b) {
 		s.logf("ptyshell: dropped a %d-byte terminal reply: input queue full", len(b))
 	}
 }
 
-// WriteInput queues raw bytes for the program, as if typed. It never blocks.
+// enqueue hands b to the writer goroutine; it reports false when the queue
+// is full.
+func (s *Session) enqueue(b []byte) bool {
+	s.queued.Add(1)
+	select {
+	case s.input <- b:
+		return true
+	default:
+		s.queued.Add(-1)
+		return false
+	}
+}
+
+// writeNow writes p straight to the master when nothing is queued or being
+// written and the master takes it without blocking, so a typed key reaches
+// the program without waiting for the writer goroutine to be scheduled (on
+// a busy machine that wait was the largest part of a key's echo time).
+// What the master does not take is queued after it. It reports false when
+// it wrote nothing (bytes are queued or being written): queue p instead.
+func (s *Session) writeNow(p []byte) (bool, error) {
+	if !s.wmu.TryLock() {
+		return false, nil
+	}
+	defer s.wmu.Unlock()
+	if s.queued.Load() != 0 {
+		return false, nil
+	}
+	var n int
+	var werr error
+	if err := s.ptmc.Write(func(fd uintptr) bool {
+		n, werr = unix.Write(int(fd), p)
+		return true // never wait for room: the writer goroutine does that
+	}); err != nil {
+		return false, nil // closed: the queue path reports it
+	}
+	switch {
+	case werr == nil && n == len(p):
+		return true, nil
+	case werr != nil && werr != unix.EAGAIN && werr != unix.EINTR:
+		return true, nil // EIO: the program is gone; dropped, as the writer does
+	}
+	n = max(n, 0)
+	if !s.enqueue(append([]byte(nil), p[n:]...)) {
+		return true, ErrInputBacklog
+	}
+	return true, nil
+}
+
+// WriteInput sends raw bytes to the program, as if typed: straight to the
+// PTY when it can, else queued after what is waiting. It never blocks.
 func (s *Session) WriteInput(p []byte) error {
 	if len(p) == 0 {
 		return nil
@@ -346,13 +408,13 @@ func (s *Session) WriteInput(p []byte) error {
 		return ErrClosed
 	default:
 	}
-	b := append([]byte(nil), p...)
-	select {
-	case s.input <- b:
-		return nil
-	default:
+	if done, err := s.writeNow(p); done {
+		return err
+	}
+	if !s.enqueue(append([]byte(nil), p...)) {
 		return ErrInputBacklog
 	}
+	return nil
 }
 
 // SendKey sends one key press, encoded for the program's current modes.

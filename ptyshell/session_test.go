@@ -110,6 +110,36 @@ func procStatField(t *testing.T, pid, n int) int {
 // behind (its terminal buffer full), reaches the program complete and in
 // order; a program that reads nothing fills the queue and WriteInput
 // then says so instead of blocking.
+// TestSessionWriteInputGoesStraightToThePTY checks that typed bytes are
+// written to the PTY by WriteInput itself when nothing is queued, so a key
+// does not wait for the writer goroutine to be scheduled: nothing is left
+// queued when it returns, and the program reads the bytes in order.
+func TestSessionWriteInputGoesStraightToThePTY(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "got")
+	s, err := Start(exec.Command("sh", "-c", "stty raw -echo; echo ready; exec head -c 6 > "+out), Options{Rows: 5, Cols: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	waitFor(t, s, "raw mode", func() bool { return strings.Contains(s.Text(), "ready") })
+	for _, k := range []string{"ab", "cd", "ef"} {
+		if err := s.WriteInput([]byte(k)); err != nil {
+			t.Fatalf("WriteInput(%q): %v", k, err)
+		}
+		if q, n := s.queued.Load(), len(s.input); q != 0 || n != 0 {
+			t.Fatalf("after WriteInput(%q): %d chunks queued (%d in the channel), want them written at once", k, q, n)
+		}
+	}
+	select {
+	case <-s.Done():
+	case <-time.After(waitDeadline):
+		t.Fatal("head did not finish")
+	}
+	if got, err := os.ReadFile(out); err != nil || string(got) != "abcdef" {
+		t.Fatalf("program read %q (%v), want \"abcdef\"", got, err)
+	}
+}
+
 func TestSessionInputKeepsOrderUnderBackpressure(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "got")
 	// Raw mode, no echo: the bytes arrive as sent. The reader sleeps
