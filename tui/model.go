@@ -15,6 +15,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/nstui/nstui/nsops"
 )
 
@@ -64,8 +65,13 @@ type Model struct {
 	interval   time.Duration
 
 	width, height int
-	explorer      *explorer
-	showHelp      bool
+	// graphemes says the terminal measures text by grapheme clusters
+	// (mode 2027, which Bubble Tea then turns on); otherwise it, and the
+	// programs in panes, count code points (wcwidth). Pane rows are fitted
+	// the way the terminal will measure them.
+	graphemes bool
+	explorer  *explorer
+	showHelp  bool
 
 	snap        *nsops.Snapshot
 	scanning    bool
@@ -139,6 +145,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
+		return m, nil
+	case tea.ModeReportMsg:
+		// Bubble Tea switches its renderer to grapheme widths on the
+		// same reports.
+		if msg.Mode == ansi.ModeUnicodeCore && (msg.Value == ansi.ModeReset || msg.Value == ansi.ModeSet || msg.Value == ansi.ModePermanentlySet) {
+			m.graphemes = true
+		}
 		return m, nil
 	case tea.BackgroundColorMsg:
 		if dark := msg.IsDark(); dark != m.isDark {

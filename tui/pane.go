@@ -101,6 +101,7 @@ type pane struct {
 	// row that did not change, so most rows of a frame cost a compare.
 	fitSrc, fitted []string
 	fitW           int
+	fitG           bool
 }
 
 func newPane(id int, title string, s PaneSession, rows, cols int) *pane {
@@ -190,7 +191,7 @@ func (p *pane) scrollBy(d int) {
 
 // lines returns the h x w cells of the pane's screen (or of its history
 // when scrolled back) as styled strings, each exactly w cells wide.
-func (p *pane) lines(w, h int) []string {
+func (p *pane) lines(w, h int, graphemes bool) []string {
 	out := make([]string, 0, h)
 	p.buf = p.s.Rows(p.buf[:0])
 	rows := p.buf
@@ -207,15 +208,15 @@ func (p *pane) lines(w, h int) []string {
 			case idx-n < len(rows):
 				l = rows[idx-n]
 			}
-			out = append(out, fitRow(l, w))
+			out = append(out, fitRow(l, w, graphemes))
 		}
 		return out
 	}
-	if p.fitW != w || len(p.fitSrc) != h {
-		p.fitW = w
+	if p.fitW != w || len(p.fitSrc) != h || p.fitG != graphemes {
+		p.fitW, p.fitG = w, graphemes
 		p.fitSrc, p.fitted = make([]string, h), make([]string, h)
 		for i := range p.fitted {
-			p.fitted[i] = fitRow("", w)
+			p.fitted[i] = fitRow("", w, graphemes)
 		}
 	}
 	for i := 0; i < h; i++ {
@@ -224,24 +225,33 @@ func (p *pane) lines(w, h int) []string {
 			l = rows[i]
 		}
 		if l != p.fitSrc[i] {
-			p.fitSrc[i], p.fitted[i] = l, fitRow(l, w)
+			p.fitSrc[i], p.fitted[i] = l, fitRow(l, w, graphemes)
 		}
 		out = append(out, p.fitted[i])
 	}
 	return out
 }
 
-// fitRow makes one emulator row exactly w cells wide and closes its styles,
-// so a colour never bleeds into the frame around the pane.
-func fitRow(l string, w int) string {
+// fitRow makes one emulator row exactly w cells wide, as the terminal will
+// measure it, and closes its styles, so a colour never bleeds into the frame
+// around the pane. The emulator lays text out by code points (wcwidth, as
+// the programs in it do), and so does the terminal unless graphemes: then
+// a row with emoji sequences (❤️, a ZWJ family) may be wider to the terminal
+// than to the emulator, and it loses its last cells rather than push the
+// frame's border out.
+func fitRow(l string, w int, graphemes bool) string {
 	if w <= 0 {
 		return ""
 	}
-	sw := ansi.StringWidth(l)
+	width, truncate := ansi.StringWidthWc, ansi.TruncateWc
+	if graphemes {
+		width, truncate = ansi.StringWidth, ansi.Truncate
+	}
+	sw := width(l)
 	switch {
 	case sw > w:
-		l = ansi.Truncate(l, w, "")
-		sw = ansi.StringWidth(l)
+		l = truncate(l, w, "")
+		sw = width(l)
 	case sw == 0:
 		return strings.Repeat(" ", w)
 	}

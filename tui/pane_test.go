@@ -531,3 +531,62 @@ func TestPaneTypingDefersRefresh(t *testing.T) {
 		t.Fatalf("after %d deferrals: scanning %v, deferred %d; want a scan", maxDeferrals, m.scanning, m.deferred)
 	}
 }
+
+// TestPaneRowsFitTheTerminalsWidths draws rows the real emulator laid out
+// (emoji sequences whose width depends on how one counts) and checks that
+// every line of the frame is exactly as wide as the terminal will measure
+// it: by code points (wcwidth) unless the terminal reported grapheme
+// clustering (mode 2027), which Bubble Tea then turns on.
+func TestPaneRowsFitTheTerminalsWidths(t *testing.T) {
+	m := farmModel(t, 120, 36)
+	rows, cols := m.paneSize()
+	emu := ptyshell.NewNativeEmulator(rows, cols, 0, func([]byte) {}, nil)
+	t.Cleanup(func() { _ = emu.Close() })
+	heads := []string{"❤️", "👨\u200d👩\u200d👧", "👍🏽", "日本", "e\u0301"}
+	for i, h := range heads {
+		// Each row ends with '|' at the emulator's last column.
+		if i > 0 {
+			_, _ = emu.Write([]byte("\r\n"))
+		}
+		_, _ = emu.Write([]byte(h))
+		c := emu.Cursor()
+		_, _ = emu.Write([]byte(strings.Repeat("x", cols-1-c.Col) + "|"))
+		if c := emu.Cursor(); c.Col != cols-1 {
+			t.Fatalf("row %q: cursor at column %d after the marker, want %d", h, c.Col, cols-1)
+		}
+	}
+	s := newStaticSession(rows, cols, emu.Rows(nil), nil)
+	m.Update(paneStartedMsg{title: "spawn", s: s, rows: rows, cols: cols})
+	t.Cleanup(func() { m.ws.panes[0].stop() })
+
+	check := func(method string, width func(string) int) string {
+		t.Helper()
+		frame := m.View().Content
+		rowsSeen := 0
+		for i, l := range strings.Split(frame, "\n") {
+			// A line may end early (the header), never late; the lines
+			// with the pane's rows reach the right edge.
+			w := width(l)
+			if strings.Contains(l, "xxx") {
+				rowsSeen++
+				if w != 120 {
+					t.Errorf("%s: frame line %d (a pane row) is %d cells wide, want 120: %q", method, i, w, ansi.Strip(l))
+				}
+			} else if w > 120 {
+				t.Errorf("%s: frame line %d is %d cells wide, more than the 120 of the terminal: %q", method, i, w, ansi.Strip(l))
+			}
+		}
+		if rowsSeen != len(heads) {
+			t.Errorf("%s: %d pane rows in the frame, want %d", method, rowsSeen, len(heads))
+		}
+		return frame
+	}
+	frame := check("wcwidth", ansi.StringWidthWc)
+	for _, h := range heads {
+		if !strings.Contains(frame, h) || strings.Count(ansi.Strip(frame), "x|") != len(heads) {
+			t.Errorf("wcwidth: a row lost cells: %q or its end marker is missing from the frame", h)
+		}
+	}
+	m.Update(tea.ModeReportMsg{Mode: ansi.ModeUnicodeCore, Value: ansi.ModeSet})
+	check("graphemes", ansi.StringWidth)
+}

@@ -809,7 +809,7 @@ func (m *Model) paneView(p *pane, r rect, focused bool) string {
 	idx, _ := m.ws.find(p.id)
 	title := fmt.Sprintf("%d %s · pid %d", idx+1, p.title, p.pid)
 	// p.lines makes every row exactly r.w-2 cells wide: no padding pass.
-	frame := strings.Join(panelLines(st, title, p.lines(r.w-2, r.h-2), r.w, r.h, focused), "\n")
+	frame := strings.Join(panelLines(st, title, p.lines(r.w-2, r.h-2, m.graphemes), r.w, r.h, focused), "\n")
 	status := p.statusText()
 	if status == "" {
 		return frame

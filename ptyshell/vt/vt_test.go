@@ -128,3 +128,33 @@ func BenchmarkVTFrame(b *testing.B) {
 		})
 	}
 }
+
+// TestVTEmojiWidthsAreWcwidth checks that emoji sequences take the columns
+// glibc's wcwidth gives each code point, as the shell's line editor counts
+// them (and Bubble Tea's renderer, by default): a variation selector, a
+// zero width joiner and a combining mark take none, a skin tone modifier
+// is wide on its own (tmux 3.3a agrees; it joins ZWJ sequences, which
+// bash does not).
+func TestVTEmojiWidthsAreWcwidth(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		cols int
+	}{
+		{"❤️", 1},
+		{"❤", 1},
+		{"⌚", 2},
+		{"👍🏽", 4},
+		{"👨\u200d👩\u200d👧", 6},
+		{"🇩🇪", 2},
+		{"日本", 4},
+		{"e\u0301", 1},
+	} {
+		term, _ := feed(t, 2, 20, c.s+"|")
+		if got := term.Cursor().Col - 1; got != c.cols {
+			t.Errorf("%q took %d columns, want %d", c.s, got, c.cols)
+		}
+		if got := term.Text(); !strings.HasPrefix(got, c.s+"|") {
+			t.Errorf("%q: screen %q, want the sequence kept whole", c.s, got)
+		}
+	}
+}

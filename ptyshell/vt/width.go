@@ -39,7 +39,6 @@ func zeroWidth(r rune) bool {
 		r >= 0xfe00 && r <= 0xfe0f, // variation selectors
 		r >= 0xfe20 && r <= 0xfe2f,
 		r == 0xfeff,
-		r >= 0x1f3fb && r <= 0x1f3ff, // emoji skin tone modifiers
 		r >= 0xe0000 && r <= 0xe0fff: // tags, variation selectors supplement
 		return true
 	}
@@ -80,7 +79,7 @@ func wide(r rune) bool {
 		r >= 0x1f200 && r <= 0x1f251,
 		r >= 0x1f300 && r <= 0x1f320, r >= 0x1f32d && r <= 0x1f335, r >= 0x1f337 && r <= 0x1f37c,
 		r >= 0x1f37e && r <= 0x1f393, r >= 0x1f3a0 && r <= 0x1f3ca, r >= 0x1f3cf && r <= 0x1f3d3,
-		r >= 0x1f3e0 && r <= 0x1f3f0, r == 0x1f3f4, r >= 0x1f3f8 && r <= 0x1f3fa,
+		r >= 0x1f3e0 && r <= 0x1f3f0, r == 0x1f3f4, r >= 0x1f3f8 && r <= 0x1f3ff, // with the skin tone modifiers: wide on their own, as in wcwidth and tmux
 		r >= 0x1f400 && r <= 0x1f43e, r == 0x1f440, r >= 0x1f442 && r <= 0x1f4fc,
 		r >= 0x1f4ff && r <= 0x1f53d, r >= 0x1f54b && r <= 0x1f54e, r >= 0x1f550 && r <= 0x1f567,
 		r == 0x1f57a, r == 0x1f595, r == 0x1f596, r == 0x1f5a4, r >= 0x1f5fb && r <= 0x1f64f,
