@@ -80,6 +80,8 @@ func TestVTReplies(t *testing.T) {
 		{"\x1b[18t\x1b[14t", "\x1b[8;5;10t"},
 		{"\x1b[?4m\x1b[>4;2m\x1b[?4m", "\x1b[>4;0m\x1b[>4;2m"},
 		{"\x1b[2;3r\x1bP$qr\x1b\\\x1bP$qm\x1b\\\x1b[4 q\x1bP$q q\x1b\\\x1bP$qx\x1b\\", "\x1bP1$r2;3r\x1b\\\x1bP1$r0m\x1b\\\x1bP1$r4 q\x1b\\\x1bP0$r\x1b\\"},
+		// DECRQSS SGR reports the rendition, as xterm does.
+		{"\x1b[1;3;31;48;5;100m\x1bP$qm\x1b\\\x1b[22;23;39;4:3;58;2;1;2;3m\x1bP$qm\x1b\\", "\x1bP1$r0;1;3;31;48;5;100m\x1b\\\x1bP1$r0;4:3;48;5;100;58;2;1;2;3m\x1b\\"},
 	}
 	for _, c := range cases {
 		term, replies := feed(t, 5, 10, c.in)
@@ -369,6 +371,12 @@ func TestVTReviewFixes(t *testing.T) {
 		if got := strings.Join(*replies, ""); got != "\x1b[1;1R" {
 			t.Fatalf("CPR %q, want row 1 of the new region", got)
 		}
+	})
+	t.Run("only ST ends a DCS or an APC", func(t *testing.T) {
+		// xterm and tmux: a BEL inside them is data, the text after it
+		// is still part of the string, not printed.
+		term, _ := feed(t, 3, 20, "\x1bPq#0\x07ab\x1b\\cd\x1b_x\x07ef\x1b\\gh")
+		wantText(t, term, "cdgh\n\n")
 	})
 	t.Run("DECRQSS only at the start of a DCS", func(t *testing.T) {
 		// A sixel image's data may contain "$q": no reply may reach the

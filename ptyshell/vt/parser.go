@@ -202,7 +202,7 @@ func (t *Terminal) slow(p []byte, i int) int {
 			}
 		case stOSC, stDCS:
 			switch {
-			case b == 0x07:
+			case b == 0x07 && t.st == stOSC: // BEL ends only an OSC, as in xterm and tmux
 				st := t.st
 				t.st = stGround
 				t.strBEL = true
@@ -226,12 +226,8 @@ func (t *Terminal) slow(p []byte, i int) int {
 			t.st = stEsc
 			t.seq = t.seq[:0]
 			i-- // reprocess b after ESC
-		case stStr:
-			switch b {
-			case 0x07:
-				t.st = stGround
-				return i + 1
-			case 0x1b:
+		case stStr: // APC, PM, SOS: only ST ends them, as in xterm and tmux
+			if b == 0x1b {
 				t.st = stStrEsc
 			}
 		case stStrEsc:
@@ -862,7 +858,14 @@ func (t *Terminal) dcs(b []byte) {
 	}
 	switch string(q) {
 	case "m":
-		t.send("\x1bP1$r0m\x1b\\")
+		// The rendition as xterm reports it: 0, then what differs.
+		p := t.pen
+		p.Link = 0
+		params := ""
+		if sgr := t.appendStyle(nil, &Cell{}, &p); len(sgr) > 3 { // ESC [ params m
+			params = ";" + string(sgr[2:len(sgr)-1])
+		}
+		t.send("\x1bP1$r0", params, "m\x1b\\")
 	case "r":
 		t.send("\x1bP1$r", itoa(t.top+1), ";", itoa(t.bot+1), "r\x1b\\")
 	case " q":
