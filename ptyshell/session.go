@@ -89,9 +89,13 @@ type Session struct {
 	dirty   chan struct{} // capacity 1: output arrived since the last notice
 	done    chan struct{} // closed when the program has exited
 	input   chan []byte   // bytes for the program (keys, pastes, replies)
-	wmu     sync.Mutex    // held while bytes go to the master
-	queued  atomic.Int32  // chunks sent to input and not yet written
-	quit    chan struct{} // closed by Close
+	// qmu orders the bytes that go to the master: it is held while bytes
+	// are queued, and by writeNow from its check that the queue is empty
+	// until what the master did not take is queued, so nothing (an
+	// emulator reply) gets between the two parts.
+	qmu    sync.Mutex
+	queued atomic.Int32  // chunks in input or being written by the writer
+	quit   chan struct{} // closed by Close
 
 	readerDone   chan struct{}
 	writerDone   chan struct{}
@@ -298,7 +302,6 @@ func (s *Session) writer() {
 		case <-s.quit:
 			return
 		case b := <-s.input:
-			s.wmu.Lock()
 			for len(b) > 0 {
 				n, err := s.ptm.Write(b)
 				if err != nil {
@@ -309,7 +312,6 @@ func (s *Session) writer() {
 				b = b[n:]
 			}
 			s.queued.Add(-1)
-			s.wmu.Unlock()
 		}
 	}
 }
@@ -352,6 +354,13 @@ func (s *Session) queueReply(b []byte) {
 // enqueue hands b to the writer goroutine; it reports false when the queue
 // is full.
 func (s *Session) enqueue(b []byte) bool {
+	s.qmu.Lock()
+	defer s.qmu.Unlock()
+	return s.enqueueLocked(b)
+}
+
+// enqueueLocked is enqueue with qmu held.
+func (s *Session) enqueueLocked(b []byte) bool {
 	s.queued.Add(1)
 	select {
 	case s.input <- b:
@@ -369,11 +378,11 @@ func (s *Session) enqueue(b []byte) bool {
 // What the master does not take is queued after it. It reports false when
 // it wrote nothing (bytes are queued or being written): queue p instead.
 func (s *Session) writeNow(p []byte) (bool, error) {
-	if !s.wmu.TryLock() {
-		return false, nil
-	}
-	defer s.wmu.Unlock()
+	s.qmu.Lock() // held for a non-blocking write at most
+	defer s.qmu.Unlock()
 	if s.queued.Load() != 0 {
+		// Queued bytes go first; and the writer goroutine, which may be
+		// waiting for room inside a write, holds the fd's write lock.
 		return false, nil
 	}
 	var n int
@@ -390,8 +399,8 @@ func (s *Session) writeNow(p []byte) (bool, error) {
 	case werr != nil && werr != unix.EAGAIN && werr != unix.EINTR:
 		return true, nil // EIO: the program is gone; dropped, as the writer does
 	}
-	n = max(n, 0)
-	if !s.enqueue(append([]byte(nil), p[n:]...)) {
+	// The queue is empty and qmu held: the rest always fits.
+	if !s.enqueueLocked(append([]byte(nil), p[max(n, 0):]...)) {
 		return true, ErrInputBacklog
 	}
 	return true, nil

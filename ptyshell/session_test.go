@@ -105,11 +105,6 @@ func procStatField(t *testing.T, pid, n int) int {
 	return v
 }
 
-// TestSessionInputKeepsOrderUnderBackpressure: input written straight to
-// the master while nothing is queued, and queued once the program falls
-// behind (its terminal buffer full), reaches the program complete and in
-// order; a program that reads nothing fills the queue and WriteInput
-// then says so instead of blocking.
 // TestSessionWriteInputGoesStraightToThePTY checks that typed bytes are
 // written to the PTY by WriteInput itself when nothing is queued, so a key
 // does not wait for the writer goroutine to be scheduled: nothing is left
@@ -140,6 +135,72 @@ func TestSessionWriteInputGoesStraightToThePTY(t *testing.T) {
 	}
 }
 
+// TestSessionReplyNeverSplitsInput: a program asking for the cursor
+// position over and over while it reads a big paste slowly gets each reply
+// between two pieces of input, never inside one: a piece the PTY took only
+// in part has its rest queued before anything else can be.
+func TestSessionReplyNeverSplitsInput(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "got")
+	// Raw mode; ask, read at most 700 bytes, keep them, until a 'Z'.
+	child := `import os, sys, time, tty
+tty.setraw(0)
+out = open(sys.argv[1], "wb")
+os.write(1, b"ready\r\n")
+while True:
+    os.write(1, b"\x1b[6n")
+    d = os.read(0, 700)
+    out.write(d)
+    if b"Z" in d:
+        break
+    time.sleep(0.0002)
+out.close()
+`
+	s, err := Start(exec.Command(needProgram(t, "python3"), "-c", child, out), Options{Rows: 5, Cols: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	waitFor(t, s, "the child in raw mode", func() bool { return strings.Contains(s.Text(), "ready") })
+	piece := []byte("<" + strings.Repeat("a", 3000) + ">")
+	for range 3000 {
+		for s.queued.Load() > 2 { // keep the pieces coming, not piling up
+			time.Sleep(50 * time.Microsecond)
+		}
+		if err := s.WriteInput(piece); err != nil {
+			t.Fatalf("WriteInput: %v", err)
+		}
+	}
+	if err := s.WriteInput([]byte("Z")); err != nil {
+		t.Fatalf("WriteInput: %v", err)
+	}
+	select {
+	case <-s.Done():
+	case <-time.After(waitDeadline):
+		t.Fatal("the child did not finish")
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pieces, split := 0, 0
+	for _, p := range bytes.Split(got, []byte("<")) {
+		if end := bytes.IndexByte(p, '>'); end >= 0 {
+			pieces++
+			if end != 3000 || bytes.Count(p[:end], []byte("a")) != 3000 {
+				split++
+			}
+		}
+	}
+	if pieces != 3000 || split != 0 {
+		t.Fatalf("the child read %d pieces of input, %d with something else inside, want 3000 whole ones", pieces, split)
+	}
+}
+
+// TestSessionInputKeepsOrderUnderBackpressure: input written straight to
+// the master while nothing is queued, and queued once the program falls
+// behind (its terminal buffer full), reaches the program complete and in
+// order; a program that reads nothing fills the queue and WriteInput
+// then says so instead of blocking.
 func TestSessionInputKeepsOrderUnderBackpressure(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "got")
 	// Raw mode, no echo: the bytes arrive as sent. The reader sleeps
