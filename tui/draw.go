@@ -23,13 +23,15 @@ func fit(s string, w int) string {
 	s = sanitize(s)
 	sw, simple := simpleWidth(s)
 	if !simple {
+		s = sameWidth(s)
 		sw = ansi.StringWidth(s)
 	}
 	if sw > w {
 		if simple {
 			return cutRunes(s, w-1) + "…"
 		}
-		return ansi.Truncate(s, w, "…")
+		s = ansi.Truncate(s, w, "…")
+		return s + spaces(max(w-ansi.StringWidth(s), 0)) // a wide character did not fit
 	}
 	return s + spaces(w-sw)
 }
@@ -55,6 +57,25 @@ func sanitize(s string) string {
 }
 
 func isControl(r rune) bool { return r < 0x20 || (r >= 0x7f && r < 0xa0) }
+
+// sameWidth drops from s what makes its width depend on how the terminal
+// counts (by grapheme clusters, or by code points as wcwidth does): emoji
+// variation selectors, zero width joiners, keycap marks and skin tone
+// modifiers. "❤️" is 2 cells to one and 1 to the other; without them every
+// emoji is one grapheme of the same width either way, so the frame lines
+// around a process name or hostname stay aligned whatever the terminal.
+func sameWidth(s string) string {
+	if ansi.StringWidth(s) == ansi.StringWidthWc(s) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == 0xfe0e, r == 0xfe0f, r == 0x200d, r == 0x20e3, r >= 0x1f3fb && r <= 0x1f3ff:
+			return -1
+		}
+		return r
+	}, s)
+}
 
 // simpleWidth counts cells for text made only of runes known to be one cell
 // wide (Latin, punctuation, arrows, box drawing), the common case, without

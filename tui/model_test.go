@@ -95,3 +95,18 @@ func keyMsg(k string) tea.KeyPressMsg {
 	r := []rune(k)
 	return tea.KeyPressMsg{Code: r[0], Text: k}
 }
+
+// TestFitUntrustedTextSameWidthEitherWay: a process name or hostname with
+// emoji sequences is fitted to the same number of cells whether the
+// terminal counts grapheme clusters or code points, so the frame around it
+// stays aligned in either.
+func TestFitUntrustedTextSameWidthEitherWay(t *testing.T) {
+	for _, s := range []string{"❤️ web", "👍🏽-ok", "👨\u200d👩\u200d👧 fam", "1️⃣ one", "🏳️\u200d🌈", "日本語 host", "plain"} {
+		for _, w := range []int{4, 12, 30} {
+			f := fit(s, w)
+			if g, c := ansi.StringWidth(f), ansi.StringWidthWc(f); g != w || c != w {
+				t.Errorf("fit(%q, %d) = %q: %d cells by graphemes, %d by code points, want %d", s, w, f, g, c, w)
+			}
+		}
+	}
+}

@@ -587,6 +587,12 @@ func TestPaneRowsFitTheTerminalsWidths(t *testing.T) {
 			t.Errorf("wcwidth: a row lost cells: %q or its end marker is missing from the frame", h)
 		}
 	}
+	// A dialog over the rows lays them out the same way.
+	m.ws.confirm = &confirmDialog{kind: confirmQuit, text: "Quit nstui?"}
+	check("wcwidth, a dialog open", ansi.StringWidthWc)
+	m.ws.confirm = nil
 	m.Update(tea.ModeReportMsg{Mode: ansi.ModeUnicodeCore, Value: ansi.ModeSet})
 	check("graphemes", ansi.StringWidth)
+	m.ws.confirm = &confirmDialog{kind: confirmQuit, text: "Quit nstui?"}
+	check("graphemes, a dialog open", ansi.StringWidth)
 }

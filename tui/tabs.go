@@ -8,6 +8,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/nstui/nstui/nsops"
 	"github.com/nstui/nstui/ptyshell"
 )
@@ -716,12 +718,15 @@ func (m *Model) bodyView() string {
 	if box == "" {
 		return body
 	}
-	return overlay(body, box, m.width, h)
+	return overlay(body, box, m.width, h, m.graphemes)
 }
 
 // overlay draws box centred over body (w x h cells), with a blank margin
-// of one cell so the box stands apart from what is under it.
-func overlay(body, box string, w, h int) string {
+// of one cell so the box stands apart from what is under it. It lays the
+// text out by grapheme clusters or by code points (wcwidth), as the
+// terminal does (see Model.graphemes): lipgloss's canvas always uses
+// graphemes, which would move the cells of pane rows around the box.
+func overlay(body, box string, w, h int, graphemes bool) string {
 	lines := strings.Split(box, "\n")
 	bw0 := lipgloss.Width(box)
 	blank := strings.Repeat(" ", bw0+2)
@@ -733,9 +738,13 @@ func overlay(body, box string, w, h int) string {
 	box = strings.Join(append(framed, blank), "\n")
 	bw, bh := lipgloss.Width(box), lipgloss.Height(box)
 	x, y := max((w-bw)/2, 0), max((h-bh)/3, 0)
-	c := lipgloss.NewCanvas(w, h)
-	c.Compose(lipgloss.NewCompositor(lipgloss.NewLayer(body), lipgloss.NewLayer(box).X(x).Y(y).Z(1)))
-	return c.Render()
+	scr := uv.NewScreenBuffer(w, h)
+	scr.Method = ansi.WcWidth
+	if graphemes {
+		scr.Method = ansi.GraphemeWidth
+	}
+	lipgloss.NewCompositor(lipgloss.NewLayer(body), lipgloss.NewLayer(box).X(x).Y(y).Z(1)).Draw(scr, scr.Bounds())
+	return uv.TrimSpace(scr.Render())
 }
 
 func (m *Model) confirmView() string {
