@@ -4,30 +4,9 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-)
 
-// fuzzSeeds are byte streams that have hurt terminal emulators.
-func fuzzSeeds() []string {
-	return []string{
-		"hello\r\nworld",
-		"\x1b[5;2r\n\n\n\x1b[M\x1b[L",
-		"\x1b[0;0r\x1b[?6h\x1b[3;1r\x1b[99B\n\n\x1b[S\x1b[T",
-		"\x1b[?69h\x1b[10;5s\x1b[3;2r\x1b[99@\x1b[99P\x1b[99X",
-		"\x1b[4294967295;4294967295H\x1b[99999999A\x1b[65535b",
-		"\x1b]0;title\x07\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\",
-		"\x1bP1$qm\x1b\\\x1b[c\x1b[>c\x1b[6n\x1b[?2004$p",
-		"\x1b[?1049h\x1b[2J\x1b[?1049l\x1b[?1047h\x1b[?47h\x1b[?1048l",
-		"\x1b(0lqqk\x1b(B\x0e\x0f\x1bn\x1bo",
-		"\x1b[38:2::1:2:3m\x1b[58;5;9m\x1b[4:3m\xe4\xb8\xad\xf0\x9f\x98\x80e\xcc\x81",
-		"\x1b]4;1;?\x07\x1b]10;?\x07\x1b]11;?\x1b\\\x1b]12;?\x07",
-		"\xff\xfe\xc3\x28\xe2\x82\x1b[1m",
-		"\x1b[1;1H" + strings.Repeat("\x1b[2J\x1bc", 10),
-		"\x1b]" + strings.Repeat("A", 5000),
-		"\x1b[" + strings.Repeat("1;", 2000) + "m",
-		"\x1b[4h\xe4\xb8\xad\xe4\xb8\xad\x1b[1;1Hab\x1b[2@\x1b[1P\x1b[?7l" + strings.Repeat("\xe4\xb8\xad", 50),
-		"e" + strings.Repeat("\xcc\x81", 100) + "\x1b#8\x1b[3;5r\x1b[?6h\x1b[6n\x1bM\x1bM\x1bD\x1bE",
-	}
-}
+	"github.com/nstui/nstui/ptyshell/internal/fuzzseed"
+)
 
 // checkInvariants fails when the screen model is inconsistent.
 func checkInvariants(t *testing.T, term *Terminal) {
@@ -131,7 +110,7 @@ func exercise(t *testing.T, data []byte) {
 // FuzzVTWrite: arbitrary output and resizes never panic, never break the
 // screen model, and leave the terminal usable.
 func FuzzVTWrite(f *testing.F) {
-	for _, s := range fuzzSeeds() {
+	for _, s := range fuzzseed.Seeds() {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { exercise(t, data) })
@@ -166,7 +145,7 @@ func TestVTRandomStreams(t *testing.T) {
 // TestVTSplitWritesSameScreen: any split of a stream into writes gives the
 // same screen as one write.
 func TestVTSplitWritesSameScreen(t *testing.T) {
-	stream := []byte(strings.Join(fuzzSeeds()[:12], "") + "\x1b[1;31m\xe4\xb8\xade\xcc\x81\x1b]2;t\x1b\\\x1b[10;10Hend")
+	stream := []byte(strings.Join(fuzzseed.Seeds()[:12], "") + "\x1b[1;31m\xe4\xb8\xade\xcc\x81\x1b]2;t\x1b\\\x1b[10;10Hend")
 	whole := New(10, 40, 50, nil)
 	_, _ = whole.Write(stream)
 	rng := rand.New(rand.NewPCG(1, 2))
