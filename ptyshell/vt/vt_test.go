@@ -158,3 +158,24 @@ func TestVTEmojiWidthsAreWcwidth(t *testing.T) {
 		}
 	}
 }
+
+// TestVTRuneWidthLikeGlibc: marks of every script take no column, as
+// glibc's wcwidth (2.36, so bash and tmux) says; checked against it for
+// every assigned code point when this table was written.
+func TestVTRuneWidthLikeGlibc(t *testing.T) {
+	for _, c := range []struct {
+		r    rune
+		want int
+	}{
+		{0x0301, 0}, {0x0981, 0}, {0x09c1, 0}, {0x0730, 0}, {0x08e3, 0}, // combining marks: Latin, Bengali, Syriac, Arabic
+		{0x20dd, 0}, {0x200b, 0}, {0x2066, 0}, {0xe0001, 0}, {0xfe0f, 0}, // enclosing mark, format characters, variation selector
+		{0x1160, 0}, {0xd7b0, 0}, // Hangul medial vowels
+		{0x0600, 1}, {0x110bd, 1}, // prepended concatenation marks are shown
+		{0x4dc0, 2}, {0x1f260, 2}, {0x1aff0, 2}, {0x4e00, 2}, {0xac00, 2}, {0x1f44d, 2}, {0x1f3fd, 2},
+		{0x00e9, 1}, {0x2500, 1}, {0x2764, 1},
+	} {
+		if got := runeWidth(c.r); got != c.want {
+			t.Errorf("runeWidth(U+%04X) = %d, want %d", c.r, got, c.want)
+		}
+	}
+}

@@ -1,48 +1,55 @@
 package vt
 
-// runeWidth returns the columns a rune takes on a terminal: 0 for combining
-// marks and other zero-width characters, 2 for East Asian wide and
-// fullwidth characters and emoji, 1 otherwise. It is a small table of the
-// ranges that matter in practice (the wcwidth of xterm and tmux), written as
-// comparisons so there is no lookup table to keep.
+import "unicode"
+
+// runeWidth returns the columns a rune takes on a terminal, as glibc's
+// wcwidth gives them (so as the shell's line editor and tmux count): 0 for
+// combining marks, enclosing marks and format characters (the standard
+// library's Unicode categories Mn, Me, Cf) and Hangul medial vowels and final
+// consonants; 2 for East Asian wide and fullwidth characters and emoji (a
+// table of ranges, written as comparisons); 1 otherwise.
 func runeWidth(r rune) int {
-	if r < 0x300 {
+	switch {
+	case r < 0x300:
 		return 1
-	}
-	if zeroWidth(r) {
+	case r >= 0x4e00 && r <= 0x9fff, r >= 0xac00 && r <= 0xd7a3: // CJK ideographs, Hangul syllables
+		return 2
+	case zeroWidth(r):
 		return 0
-	}
-	if wide(r) {
+	case wide(r):
 		return 2
 	}
 	return 1
 }
 
+// zeroBMP has a bit set for each code point below U+10000 in the standard
+// library's categories Mn, Me and Cf: one lookup instead of three binary
+// searches for every non-ASCII character printed. Built from the tables'
+// ranges (a few thousand bits) when the package loads; never changed.
+var zeroBMP = func() *[0x10000 / 64]uint64 {
+	var b [0x10000 / 64]uint64
+	for _, t := range []*unicode.RangeTable{unicode.Mn, unicode.Me, unicode.Cf} {
+		for _, rg := range t.R16 {
+			for r := uint32(rg.Lo); r <= uint32(rg.Hi); r += uint32(rg.Stride) {
+				b[r/64] |= 1 << (r % 64)
+			}
+		}
+	}
+	return &b
+}()
+
 func zeroWidth(r rune) bool {
 	switch {
-	case r >= 0x300 && r <= 0x36f, // combining diacritical marks
-		r >= 0x483 && r <= 0x489,
-		r >= 0x591 && r <= 0x5bd, r == 0x5bf, r == 0x5c1, r == 0x5c2, r == 0x5c4, r == 0x5c5, r == 0x5c7,
-		r >= 0x610 && r <= 0x61a, r >= 0x64b && r <= 0x65f, r == 0x670,
-		r >= 0x6d6 && r <= 0x6dc, r >= 0x6df && r <= 0x6e4, r == 0x6e7, r == 0x6e8, r >= 0x6ea && r <= 0x6ed,
-		r >= 0x900 && r <= 0x902, r == 0x93a, r == 0x93c, r >= 0x941 && r <= 0x948, r == 0x94d,
-		r >= 0x951 && r <= 0x957, r == 0x962, r == 0x963,
-		r == 0xe31, r >= 0xe34 && r <= 0xe3a, r >= 0xe47 && r <= 0xe4e,
-		r >= 0x1160 && r <= 0x11ff, // Hangul medial vowels and final consonants
-		r >= 0x1ab0 && r <= 0x1aff,
-		r >= 0x1dc0 && r <= 0x1dff,
-		r >= 0x200b && r <= 0x200f, // zero width space, joiners, marks
-		r >= 0x202a && r <= 0x202e,
-		r >= 0x2060 && r <= 0x2064,
-		r >= 0x20d0 && r <= 0x20ff,
-		r >= 0x302a && r <= 0x302d, r == 0x3099, r == 0x309a,
-		r >= 0xfe00 && r <= 0xfe0f, // variation selectors
-		r >= 0xfe20 && r <= 0xfe2f,
-		r == 0xfeff,
-		r >= 0xe0000 && r <= 0xe0fff: // tags, variation selectors supplement
+	case r >= 0x1160 && r <= 0x11ff, r >= 0xd7b0 && r <= 0xd7ff: // Hangul medial vowels and final consonants
 		return true
+	case r >= 0x600 && r <= 0x605, r == 0x6dd, r == 0x70f, r == 0x890, r == 0x891, r == 0x8e2,
+		r == 0x110bd, r == 0x110cd: // prepended concatenation marks: format characters shown
+		return false
 	}
-	return false
+	if r < 0x10000 {
+		return zeroBMP[r/64]&(1<<(r%64)) != 0
+	}
+	return unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf)
 }
 
 func wide(r rune) bool {
@@ -64,6 +71,7 @@ func wide(r rune) bool {
 		r >= 0x2e80 && r <= 0x303e, // CJK radicals .. CJK symbols
 		r >= 0x3041 && r <= 0x33ff, // Hiragana .. CJK compatibility
 		r >= 0x3400 && r <= 0x4dbf, // CJK extension A
+		r >= 0x4dc0 && r <= 0x4dff, // Yijing hexagrams
 		r >= 0x4e00 && r <= 0x9fff, // CJK unified ideographs
 		r >= 0xa000 && r <= 0xa4cf, // Yi
 		r >= 0xa960 && r <= 0xa97f,
@@ -73,10 +81,10 @@ func wide(r rune) bool {
 		r >= 0xfe30 && r <= 0xfe6f,
 		r >= 0xff00 && r <= 0xff60, // fullwidth forms
 		r >= 0xffe0 && r <= 0xffe6,
-		r >= 0x16fe0 && r <= 0x16fe4, r >= 0x17000 && r <= 0x18cff,
-		r >= 0x1b000 && r <= 0x1b2ff,
+		r >= 0x16fe0 && r <= 0x16fe4, r >= 0x16ff0 && r <= 0x16ff1, r >= 0x17000 && r <= 0x18d08,
+		r >= 0x1aff0 && r <= 0x1affe, r >= 0x1b000 && r <= 0x1b2ff,
 		r == 0x1f004, r == 0x1f0cf, r == 0x1f18e, r >= 0x1f191 && r <= 0x1f19a,
-		r >= 0x1f200 && r <= 0x1f251,
+		r >= 0x1f200 && r <= 0x1f251, r >= 0x1f260 && r <= 0x1f265,
 		r >= 0x1f300 && r <= 0x1f320, r >= 0x1f32d && r <= 0x1f335, r >= 0x1f337 && r <= 0x1f37c,
 		r >= 0x1f37e && r <= 0x1f393, r >= 0x1f3a0 && r <= 0x1f3ca, r >= 0x1f3cf && r <= 0x1f3d3,
 		r >= 0x1f3e0 && r <= 0x1f3f0, r == 0x1f3f4, r >= 0x1f3f8 && r <= 0x1f3ff, // with the skin tone modifiers: wide on their own, as in wcwidth and tmux
