@@ -50,26 +50,10 @@ itself failed (one line on stderr says why).`,
   nstui enter -t 1234 --print-equivalent  # the nsenter command line`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			spec, err := f.spec(args)
-			if err != nil {
-				return err
+			if err := f.run(c, args); err != nil {
+				return statusError{nsops.EnterExitSetup, err}
 			}
-			if !spec.TargetNS.IsZero() {
-				// TYPE:INODE is found through discovery's holders.
-				if spec.Snapshot, err = nsops.NewScanner().Scan(); err != nil {
-					return err
-				}
-			}
-			if f.print {
-				fmt.Fprintln(c.OutOrStdout(), spec.Equivalent())
-				return nil
-			}
-			if err := spec.Validate(); err != nil {
-				return err
-			}
-			// Replace ourselves with the helper: the command gets our
-			// terminal, our pid and our signals, with no Go process between.
-			return spec.Exec()
+			return nil
 		},
 	}
 	fl := cmd.Flags()
@@ -92,6 +76,31 @@ itself failed (one line on stderr says why).`,
 	fl.BoolVar(&f.env, "env", false, "take the target process's environment")
 	fl.BoolVar(&f.print, "print-equivalent", false, "print the equivalent nsenter command line and exit")
 	return cmd
+}
+
+// run is the enter command after its flags were parsed: any error it
+// returns means the enter itself failed.
+func (f *enterFlags) run(c *cobra.Command, args []string) error {
+	spec, err := f.spec(args)
+	if err != nil {
+		return err
+	}
+	if !spec.TargetNS.IsZero() {
+		// TYPE:INODE is found through discovery's holders.
+		if spec.Snapshot, err = nsops.NewScanner().Scan(); err != nil {
+			return err
+		}
+	}
+	if f.print {
+		fmt.Fprintln(c.OutOrStdout(), spec.Equivalent())
+		return nil
+	}
+	if err := spec.Validate(); err != nil {
+		return err
+	}
+	// Replace ourselves with the helper: the command gets our
+	// terminal, our pid and our signals, with no Go process between.
+	return spec.Exec()
 }
 
 // spec turns the flags into an nsops.EnterSpec.

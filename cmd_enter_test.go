@@ -354,6 +354,8 @@ func TestEnterBadInput(t *testing.T) {
 		{"not a number", nil, []string{"-t", "12ab"}, "invalid target"},
 		{"no target", nil, []string{"--all"}, "no target"},
 		{"not a namespace file", nil, []string{"-t", "/etc/passwd"}, "ENOTTY"},
+		{"no such namespace file", nil, []string{"-t", "1", "--net=/no/such/" + marker}, "no such file: want /proc/PID/ns/TYPE"},
+		{"unknown option", nil, []string{"--bogus", "-t", "1"}, "unknown flag: --bogus"},
 		{"unprivileged", []string{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"},
 			[]string{"-t", strconv.Itoa(tg.pid)}, "run as root"},
 		{"no such command", nil, []string{"-t", strconv.Itoa(tg.pid), "--", "/no/such/" + marker}, "ENOENT"},
@@ -365,8 +367,14 @@ func TestEnterBadInput(t *testing.T) {
 		}
 		out, errOut, code := runEnter(t, c.prefix, args...)
 		lines := strings.Split(strings.TrimSpace(errOut), "\n")
-		if code == 0 || len(lines) != 1 || !strings.Contains(errOut, c.want) || strings.Contains(errOut, "panic") || out != "" {
-			t.Errorf("%s: exit %d, stdout %q, stderr %q; want non-zero and one line with %q", c.name, code, out, errOut, c.want)
+		// 125 is "enter failed" (help text), 127 a command not found, as
+		// for env or chroot.
+		want := nsops.EnterExitSetup
+		if c.name == "no such command" {
+			want = 127
+		}
+		if code != want || len(lines) != 1 || !strings.Contains(errOut, c.want) || strings.Contains(errOut, "panic") || out != "" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %d and one line with %q", c.name, code, out, errOut, want, c.want)
 		}
 		noProcessWith(t, marker)
 	}

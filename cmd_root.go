@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/nstui/nstui/nsops"
 )
 
 // exitError carries a process exit status through cobra without printing
@@ -13,6 +15,16 @@ import (
 type exitError struct{ code int }
 
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// statusError is an error reported like any other (one line on stderr) that
+// ends nstui with its own exit status, e.g. 125 when enter itself failed.
+type statusError struct {
+	code int
+	err  error
+}
+
+func (e statusError) Error() string { return e.err.Error() }
+func (e statusError) Unwrap() error { return e.err }
 
 // run builds the command tree, runs it and returns the process exit status.
 func run(args []string) int {
@@ -35,6 +47,10 @@ func run(args []string) int {
 		return ee.code
 	}
 	fmt.Fprintf(os.Stderr, "nstui: %v\n", err)
+	var se statusError
+	if errors.As(err, &se) {
+		return se.code
+	}
 	return 1
 }
 
@@ -67,7 +83,13 @@ terminal pane. Run without a subcommand to open the interactive UI.`,
 	addPaneFlags(root)
 	root.AddCommand(cmds...)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
+		err = fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
+		if c.Name() == "enter" {
+			// Like nsenter's own failures, and env's or chroot's: 125 is
+			// "enter failed", anything else is the command's status.
+			err = statusError{nsops.EnterExitSetup, err}
+		}
+		return err
 	})
 	return root
 }
