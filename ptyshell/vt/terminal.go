@@ -410,6 +410,9 @@ func (t *Terminal) printRune(r rune) {
 	}
 	w := 1
 	if r >= 0x300 {
+		if !shown(r) {
+			r = utf8.RuneError // as tmux does: a cell every terminal draws one column wide
+		}
 		w = runeWidth(r)
 	}
 	if w == 0 {

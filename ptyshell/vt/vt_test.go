@@ -179,3 +179,14 @@ func TestVTRuneWidthLikeGlibc(t *testing.T) {
 		}
 	}
 }
+
+// TestVTUnassignedShownAsReplacement: a code point no terminal agrees on
+// (unassigned: glibc's wcwidth says -1) is kept as U+FFFD, one column,
+// which every terminal draws the same, so random bytes cannot shift the
+// rest of a row in the UI's own terminal. Private use characters (Nerd
+// Font icons) stay.
+func TestVTUnassignedShownAsReplacement(t *testing.T) {
+	term, _ := feed(t, 2, 20, "a\U00074C33b\u0378c\U000F0000d|")
+	wantText(t, term, "a\ufffdb\ufffdc\U000F0000d|\n")
+	wantCursor(t, term, 0, 8)
+}

@@ -22,6 +22,20 @@ func runeWidth(r rune) int {
 	return 1
 }
 
+// shown reports whether r (at least U+0300) is a character terminals draw:
+// assigned and not a control or surrogate (glibc's wcwidth says -1 for the
+// rest, and terminals then disagree on its width, which would shift the
+// rest of the row in the UI's terminal). Private use characters (Nerd Font
+// icons) are shown.
+func shown(r rune) bool {
+	switch {
+	case r >= 0x2010 && r <= 0x2027, r >= 0x2190 && r <= 0x21ff, r >= 0x2500 && r <= 0x259f,
+		r >= 0x4e00 && r <= 0x9fff, r >= 0xac00 && r <= 0xd7a3:
+		return true // common, and all assigned
+	}
+	return unicode.IsGraphic(r) || unicode.In(r, unicode.Cf, unicode.Co)
+}
+
 // zeroBMP has a bit set for each code point below U+10000 in the standard
 // library's categories Mn, Me and Cf: one lookup instead of three binary
 // searches for every non-ASCII character printed. Built from the tables'
