@@ -279,8 +279,13 @@ func (m *Model) render() string {
 }
 
 func (m *Model) tooSmallView() string {
-	msg := fmt.Sprintf("terminal too small: %dx%d\nnstui needs at least %dx%d.\nEnlarge the window, or press q to quit.",
-		m.width, m.height, MinWidth, MinHeight)
+	what := "press q to quit"
+	if p := m.ws.activePane(); p != nil && m.ws.paneFocus && p.running() {
+		// Keys still go to the (hidden) program, as in tmux: say so.
+		what = "keys still go to the pane; " + m.prefixKey().Help().Key + " leaves it"
+	}
+	msg := fmt.Sprintf("terminal too small: %dx%d\nnstui needs at least %dx%d.\nEnlarge the window, or %s.",
+		m.width, m.height, MinWidth, MinHeight, what)
 	lines := wrap(msg, max(m.width-2, 1))
 	for i, l := range lines {
 		lines[i] = fit(l, m.width)

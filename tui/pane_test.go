@@ -596,3 +596,22 @@ func TestPaneRowsFitTheTerminalsWidths(t *testing.T) {
 	m.ws.confirm = &confirmDialog{kind: confirmQuit, text: "Quit nstui?"}
 	check("graphemes, a dialog open", ansi.StringWidth)
 }
+
+// TestPaneTooSmallSaysWhereKeysGo: while the terminal is too small and a
+// pane has the keys, the notice says they still go to the pane (and how to
+// leave it) rather than that q quits: q would reach the hidden program.
+func TestPaneTooSmallSaysWhereKeysGo(t *testing.T) {
+	d := newAsyncDriver(t, 120, 36, WithShells(&staticShells{}))
+	t.Cleanup(func() {
+		for _, p := range d.m.ws.panes {
+			p.stop()
+		}
+	})
+	d.keys("s", "enter")
+	d.waitFor("the pane", func() bool { return len(d.m.ws.panes) == 1 && d.m.ws.paneFocus })
+	d.send(tea.WindowSizeMsg{Width: 40, Height: 10})
+	scr := strings.Join(strings.Fields(d.screen()), " ")
+	if !strings.Contains(scr, "keys still go to the pane") || strings.Contains(scr, "press q") {
+		t.Fatalf("too-small notice with a pane focused:\n%s", d.screen())
+	}
+}
