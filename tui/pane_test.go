@@ -615,3 +615,36 @@ func TestPaneTooSmallSaysWhereKeysGo(t *testing.T) {
 		t.Fatalf("too-small notice with a pane focused:\n%s", d.screen())
 	}
 }
+
+// TestPaneLayoutFollowsTheWindow: until the user picks a layout with z,
+// the split view becomes tabs when the window gets narrower than
+// splitMinWidth, and the split view again when it widens; after z, the
+// user's choice stays.
+func TestPaneLayoutFollowsTheWindow(t *testing.T) {
+	d := newAsyncDriver(t, 120, 36, WithShells(&staticShells{}))
+	t.Cleanup(func() {
+		for _, p := range d.m.ws.panes {
+			p.stop()
+		}
+	})
+	d.keys("s", "enter")
+	d.waitFor("the pane", func() bool { return len(d.m.ws.panes) == 1 })
+	for _, c := range []struct {
+		w     int
+		split bool
+	}{{120, true}, {80, false}, {120, true}} {
+		d.send(tea.WindowSizeMsg{Width: c.w, Height: 36})
+		if d.m.ws.split != c.split {
+			t.Fatalf("at %d columns: split %v, want %v", c.w, d.m.ws.split, c.split)
+		}
+		if _, cols := d.m.paneSize(); c.split && cols >= c.w-40 || !c.split && cols != c.w-2 {
+			t.Fatalf("at %d columns (split %v) the pane is %d columns wide", c.w, c.split, cols)
+		}
+	}
+	d.send(keyMsgCtrl(']'))
+	d.keys("z") // the user's choice: tabs
+	d.send(tea.WindowSizeMsg{Width: 130, Height: 36})
+	if d.m.ws.split {
+		t.Fatal("after z chose tabs, a wider window went back to the split view")
+	}
+}

@@ -135,6 +135,11 @@ func (m *Model) updateWorkspace(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+		if !ws.splitSet && len(ws.panes) > 0 {
+			// Until the user picks one with z, the layout follows the
+			// window: split view when wide enough, tabs otherwise.
+			ws.split = m.width >= splitMinWidth
+		}
 		m.layout()
 		return m.resizePanes(), true
 	case snapshotMsg:
