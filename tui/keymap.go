@@ -27,6 +27,10 @@ type KeyMap struct {
 	FocusPane key.Binding
 	ClosePane key.Binding
 	Split     key.Binding
+	// ScrollBack and ScrollFwd move a focused pane's view through its
+	// history (the keys of xterm and most terminals).
+	ScrollBack key.Binding
+	ScrollFwd  key.Binding
 
 	// Filter editing (active while the filter line has focus).
 	Accept      key.Binding
@@ -61,6 +65,9 @@ func DefaultKeyMap() KeyMap {
 		ClosePane: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "close pane")),
 		Split:     key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "split/tabs")),
 
+		ScrollBack: key.NewBinding(key.WithKeys("shift+pgup"), key.WithHelp("shift+pgup", "pane history back")),
+		ScrollFwd:  key.NewBinding(key.WithKeys("shift+pgdown"), key.WithHelp("shift+pgdn", "pane history forward")),
+
 		Accept:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 		Cancel:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		DeleteChar:  key.NewBinding(key.WithKeys("backspace", "ctrl+h"), key.WithHelp("backspace", "delete")),
@@ -80,7 +87,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.NextPane, k.PrevPane, k.Open, k.Back, k.View, k.Refresh},
 		{k.Filter, k.Accept, k.Cancel, k.DeleteWord, k.Help, k.Quit},
-		{k.Spawn, k.EnterNS, k.FocusPane, k.ClosePane, k.Split},
+		{k.Spawn, k.EnterNS, k.FocusPane, k.ClosePane, k.Split, k.ScrollBack, k.ScrollFwd},
 	}
 }
 

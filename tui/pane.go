@@ -263,7 +263,7 @@ func fitRow(l string, w int, graphemes bool) string {
 func (p *pane) statusText() string {
 	var parts []string
 	if p.scroll > 0 {
-		parts = append(parts, fmt.Sprintf("↑ scrolled back %d (wheel down or any key returns)", p.scroll))
+		parts = append(parts, fmt.Sprintf("↑ scrolled back %d (wheel down, shift+pgdn or any key returns)", p.scroll))
 	}
 	if p.exited {
 		parts = append(parts, exitText(p.code)+" · x closes")

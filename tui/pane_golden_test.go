@@ -24,6 +24,7 @@ type staticSession struct {
 	code       int
 	exited     bool
 	cursor     ptyshell.Cursor
+	keysSent   int // keys the program was sent
 }
 
 func newStaticSession(rows, cols int, screen, history []string) *staticSession {
@@ -39,7 +40,12 @@ func (s *staticSession) exit(code int) {
 	close(s.done)
 }
 
-func (s *staticSession) SendKey(ptyshell.Key) error             { return nil }
+func (s *staticSession) SendKey(ptyshell.Key) error {
+	s.mu.Lock()
+	s.keysSent++
+	s.mu.Unlock()
+	return nil
+}
 func (s *staticSession) Paste(string) error                     { return nil }
 func (s *staticSession) SendMouse(ptyshell.Mouse) (bool, error) { return false, nil }
 func (s *staticSession) Resize(rows, cols int) error {

@@ -648,3 +648,39 @@ func TestPaneLayoutFollowsTheWindow(t *testing.T) {
 		t.Fatal("after z chose tabs, a wider window went back to the split view")
 	}
 }
+
+// TestPaneScrollbackKeys: shift+pgup and shift+pgdn page a focused pane
+// through its history by half a pane, without the mouse; they do not reach
+// the program.
+func TestPaneScrollbackKeys(t *testing.T) {
+	d := newAsyncDriver(t, 120, 36, WithShells(&staticShells{}))
+	t.Cleanup(func() {
+		for _, p := range d.m.ws.panes {
+			p.stop()
+		}
+	})
+	d.keys("s", "enter")
+	d.waitFor("the pane", func() bool { return len(d.m.ws.panes) == 1 && d.m.ws.paneFocus })
+	p := d.m.ws.panes[0]
+	half := p.rows / 2
+	d.send(tea.KeyPressMsg{Code: tea.KeyPgUp, Mod: tea.ModShift})
+	d.send(tea.KeyPressMsg{Code: tea.KeyPgUp, Mod: tea.ModShift})
+	if p.scroll != 2*half || !strings.Contains(d.screen(), "scrolled back") {
+		t.Fatalf("after shift+pgup twice: scrolled back %d, want %d", p.scroll, 2*half)
+	}
+	d.send(tea.KeyPressMsg{Code: tea.KeyPgDown, Mod: tea.ModShift})
+	if p.scroll != half {
+		t.Fatalf("after shift+pgdn: scrolled back %d, want %d", p.scroll, half)
+	}
+	d.send(tea.KeyPressMsg{Code: tea.KeyPgDown, Mod: tea.ModShift})
+	if p.scroll != 0 {
+		t.Fatalf("after shift+pgdn again: scrolled back %d, want 0", p.scroll)
+	}
+	s := p.s.(*staticSession)
+	s.mu.Lock()
+	sent := s.keysSent
+	s.mu.Unlock()
+	if sent != 0 {
+		t.Fatalf("the program got %d keys, want none", sent)
+	}
+}

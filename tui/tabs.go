@@ -304,6 +304,17 @@ func (m *Model) workspaceKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			}
 			return nil, true
 		}
+		if !p.s.AltScreen() { // the alternate screen has no history: the keys go to the program
+			half := max(p.rows/2, 1)
+			switch {
+			case key.Matches(msg, m.keys.ScrollBack):
+				p.scrollBy(half)
+				return nil, true
+			case key.Matches(msg, m.keys.ScrollFwd) && p.scroll > 0:
+				p.scrollBy(-half)
+				return nil, true
+			}
+		}
 		p.scroll = 0
 		m.typed++
 		if err := p.s.SendKey(toPtyKey(msg)); err != nil {
