@@ -684,3 +684,20 @@ func TestPaneScrollbackKeys(t *testing.T) {
 		t.Fatalf("the program got %d keys, want none", sent)
 	}
 }
+
+// TestTabLabel: a spawn tab drops the namespace list, which most tabs
+// share, and keeps what tells them apart.
+func TestTabLabel(t *testing.T) {
+	for in, want := range map[string]string{
+		"spawn pid,mnt,uts,ipc,net box1":       "spawn box1",
+		"spawn pid,net box2: top -d 1":         "spawn box2: top -d 1",
+		"spawn net: ip addr":                   "spawn: ip addr",
+		"spawn pid,net":                        "spawn",
+		"enter 1234 all":                       "enter 1234 all",
+		"enter net:4026532008 (ip netns blue)": "enter net:4026532008 (ip netns blue)",
+	} {
+		if got := tabLabel(in); got != want {
+			t.Errorf("tabLabel(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

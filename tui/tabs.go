@@ -763,6 +763,21 @@ func overlay(body, box string, w, h int, graphemes bool) string {
 	return uv.TrimSpace(scr.Render())
 }
 
+// tabLabel shortens a pane's title for its tab: the list of namespace
+// types is the same in most spawn tabs, while the hostname and command,
+// which tell them apart, would be cut off ("spawn pid,net box1: top" is
+// "spawn box1: top"). The pane's frame keeps the whole title.
+func tabLabel(title string) string {
+	rest, ok := strings.CutPrefix(title, "spawn ")
+	if !ok {
+		return title
+	}
+	if i := strings.IndexAny(rest, " :"); i >= 0 {
+		return "spawn" + rest[i:]
+	}
+	return "spawn"
+}
+
 func (m *Model) confirmView() string {
 	st := &m.styles
 	lines := strings.Split(m.ws.confirm.text, "\n")
@@ -809,7 +824,7 @@ func (m *Model) tabBar() string {
 		if !p.running() {
 			state = "✗" + strconv.Itoa(p.code)
 		}
-		title := []rune(p.title)
+		title := []rune(tabLabel(p.title))
 		if len(title) > 28 {
 			title = append(title[:27], '…')
 		}
