@@ -601,14 +601,7 @@ func TestPaneRowsFitTheTerminalsWidths(t *testing.T) {
 // pane has the keys, the notice says they still go to the pane (and how to
 // leave it) rather than that q quits: q would reach the hidden program.
 func TestPaneTooSmallSaysWhereKeysGo(t *testing.T) {
-	d := newAsyncDriver(t, 120, 36, WithShells(&staticShells{}))
-	t.Cleanup(func() {
-		for _, p := range d.m.ws.panes {
-			p.stop()
-		}
-	})
-	d.keys("s", "enter")
-	d.waitFor("the pane", func() bool { return len(d.m.ws.panes) == 1 && d.m.ws.paneFocus })
+	d := spawnedPane(t)
 	d.send(tea.WindowSizeMsg{Width: 40, Height: 10})
 	scr := strings.Join(strings.Fields(d.screen()), " ")
 	if !strings.Contains(scr, "keys still go to the pane") || strings.Contains(scr, "press q") {
@@ -621,14 +614,7 @@ func TestPaneTooSmallSaysWhereKeysGo(t *testing.T) {
 // splitMinWidth, and the split view again when it widens; after z, the
 // user's choice stays.
 func TestPaneLayoutFollowsTheWindow(t *testing.T) {
-	d := newAsyncDriver(t, 120, 36, WithShells(&staticShells{}))
-	t.Cleanup(func() {
-		for _, p := range d.m.ws.panes {
-			p.stop()
-		}
-	})
-	d.keys("s", "enter")
-	d.waitFor("the pane", func() bool { return len(d.m.ws.panes) == 1 })
+	d := spawnedPane(t)
 	for _, c := range []struct {
 		w     int
 		split bool
@@ -653,14 +639,7 @@ func TestPaneLayoutFollowsTheWindow(t *testing.T) {
 // through its history by half a pane, without the mouse; they do not reach
 // the program.
 func TestPaneScrollbackKeys(t *testing.T) {
-	d := newAsyncDriver(t, 120, 36, WithShells(&staticShells{}))
-	t.Cleanup(func() {
-		for _, p := range d.m.ws.panes {
-			p.stop()
-		}
-	})
-	d.keys("s", "enter")
-	d.waitFor("the pane", func() bool { return len(d.m.ws.panes) == 1 && d.m.ws.paneFocus })
+	d := spawnedPane(t)
 	p := d.m.ws.panes[0]
 	half := p.rows / 2
 	d.send(tea.KeyPressMsg{Code: tea.KeyPgUp, Mod: tea.ModShift})
@@ -700,4 +679,19 @@ func TestTabLabel(t *testing.T) {
 			t.Errorf("tabLabel(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// spawnedPane is a 120x36 UI with one spawned pane (a static session) that
+// has the keys; the pane's waiter stops with the test.
+func spawnedPane(t *testing.T) *asyncDriver {
+	t.Helper()
+	d := newAsyncDriver(t, 120, 36, WithShells(&staticShells{}))
+	t.Cleanup(func() {
+		for _, p := range d.m.ws.panes {
+			p.stop()
+		}
+	})
+	d.keys("s", "enter")
+	d.waitFor("the pane", func() bool { return len(d.m.ws.panes) == 1 && d.m.ws.paneFocus })
+	return d
 }
