@@ -56,6 +56,11 @@ itself failed (one line on stderr says why).`,
 			return nil
 		},
 	}
+	// Like env's or chroot's own failures: 125 is "enter failed", bad
+	// options included; anything else is the command's status.
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return statusError{nsops.EnterExitSetup, usageError(c, err)}
+	})
 	fl := cmd.Flags()
 	fl.SetInterspersed(false) // everything after the command belongs to it, as in nsenter
 	fl.StringVarP(&f.target, "target", "t", "", "`TARGET`: a PID, a namespace file or TYPE:INODE")

@@ -6,15 +6,7 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
-
-	"github.com/nstui/nstui/nsops"
 )
-
-// exitError carries a process exit status through cobra without printing
-// anything more (the command already said what happened).
-type exitError struct{ code int }
-
-func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
 // statusError is an error reported like any other (one line on stderr) that
 // ends nstui with its own exit status, e.g. 125 when enter itself failed.
@@ -41,10 +33,6 @@ func run(args []string) int {
 	err := root.Execute()
 	if err == nil {
 		return 0
-	}
-	var ee exitError
-	if errors.As(err, &ee) {
-		return ee.code
 	}
 	fmt.Fprintf(os.Stderr, "nstui: %v\n", err)
 	var se statusError
@@ -82,14 +70,11 @@ terminal pane. Run without a subcommand to open the interactive UI.`,
 	root.CompletionOptions.HiddenDefaultCmd = false
 	addPaneFlags(root)
 	root.AddCommand(cmds...)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		err = fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
-		if c.Name() == "enter" {
-			// Like nsenter's own failures, and env's or chroot's: 125 is
-			// "enter failed", anything else is the command's status.
-			err = statusError{nsops.EnterExitSetup, err}
-		}
-		return err
-	})
+	root.SetFlagErrorFunc(usageError)
 	return root
+}
+
+// usageError is a bad option or argument, with where to read about them.
+func usageError(c *cobra.Command, err error) error {
+	return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
 }

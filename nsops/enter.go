@@ -122,12 +122,9 @@ func (e *EnterError) Error() string {
 // Unwrap returns the underlying error.
 func (e *EnterError) Unwrap() error { return e.Err }
 
-// enterHint is the fix for the usual kernel refusals of op.
-func enterHint(op string, err error) string {
+// enterHint is the fix for the usual kernel refusals.
+func enterHint(err error) string {
 	switch {
-	case errors.Is(err, unix.ENOENT) && (strings.HasPrefix(op, "open ") || strings.HasPrefix(op, "stat ")) &&
-		!strings.Contains(op, " /proc/"):
-		return "no such file: want /proc/PID/ns/TYPE, /run/netns/NAME or an nsfs bind mount"
 	case errors.Is(err, unix.ESRCH), errors.Is(err, unix.ENOENT):
 		return "target exited or never existed; pick a running process (nstui ls)"
 	case errors.Is(err, unix.EACCES), errors.Is(err, unix.EPERM):
@@ -142,7 +139,7 @@ func enterHint(op string, err error) string {
 }
 
 func enterErr(op string, err error) error {
-	return &EnterError{Op: op, Err: err, Hint: enterHint(op, err)}
+	return &EnterError{Op: op, Err: err, Hint: enterHint(err)}
 }
 
 // Validate checks the spec without touching the system.

@@ -112,9 +112,11 @@ func fstatNSID(f *os.File) (NSID, error) {
 func openNSFile(path string) (*os.File, NSType, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
+		err = unwrapPathErr(err)
+		if errors.Is(err, unix.ENOENT) && !strings.HasPrefix(path, "/proc/") {
+			// A file the user named, not a process that went away.
+			return nil, 0, &EnterError{Op: "open " + path, Err: err,
+				Hint: "no such file: want /proc/PID/ns/TYPE, /run/netns/NAME or an nsfs bind mount"}
 		}
 		return nil, 0, enterErr("open "+path, err)
 	}
