@@ -12,8 +12,6 @@ func runeWidth(r rune) int {
 	switch {
 	case r < 0x300:
 		return 1
-	case r >= 0x4e00 && r <= 0x9fff, r >= 0xac00 && r <= 0xd7a3: // CJK ideographs, Hangul syllables
-		return 2
 	case zeroWidth(r):
 		return 0
 	case wide(r):
@@ -28,29 +26,47 @@ func runeWidth(r rune) int {
 // rest of the row in the UI's terminal). Private use characters (Nerd Font
 // icons) are shown.
 func shown(r rune) bool {
-	switch {
-	case r >= 0x2010 && r <= 0x2027, r >= 0x2190 && r <= 0x21ff, r >= 0x2500 && r <= 0x259f,
-		r >= 0x4e00 && r <= 0x9fff, r >= 0xac00 && r <= 0xd7a3:
-		return true // common, and all assigned
+	if r < 0x10000 {
+		return shownBMP.has(r)
 	}
 	return unicode.IsGraphic(r) || unicode.In(r, unicode.Cf, unicode.Co)
 }
 
-// zeroBMP has a bit set for each code point below U+10000 in the standard
-// library's categories Mn, Me and Cf: one lookup instead of three binary
-// searches for every non-ASCII character printed. Built from the tables'
-// ranges (a few thousand bits) when the package loads; never changed.
-var zeroBMP = func() *[0x10000 / 64]uint64 {
-	var b [0x10000 / 64]uint64
-	for _, t := range []*unicode.RangeTable{unicode.Mn, unicode.Me, unicode.Cf} {
+// bmpSet is a set of code points below U+10000, one bit each: one lookup
+// instead of a binary search per Unicode table for every non-ASCII
+// character printed.
+type bmpSet [0x10000 / 64]uint64
+
+// newBMPSet returns the code points below U+10000 in the tables; runs
+// fill whole words, so building one costs microseconds.
+func newBMPSet(tables ...*unicode.RangeTable) *bmpSet {
+	var b bmpSet
+	for _, t := range tables {
 		for _, rg := range t.R16 {
-			for r := uint32(rg.Lo); r <= uint32(rg.Hi); r += uint32(rg.Stride) {
+			lo, hi, stride := uint32(rg.Lo), uint32(rg.Hi), uint32(rg.Stride)
+			for r := lo; r <= hi; {
+				if stride == 1 && r%64 == 0 && hi-r >= 63 {
+					b[r/64] = ^uint64(0)
+					r += 64
+					continue
+				}
 				b[r/64] |= 1 << (r % 64)
+				r += stride
 			}
 		}
 	}
 	return &b
-}()
+}
+
+func (b *bmpSet) has(r rune) bool { return b[r/64]&(1<<(r%64)) != 0 }
+
+// The sets the width functions use, built when the package loads and
+// never changed: what takes no column (Mn, Me, Cf), and what terminals
+// draw (graphic characters, format and private use characters).
+var (
+	zeroBMP  = newBMPSet(unicode.Mn, unicode.Me, unicode.Cf)
+	shownBMP = newBMPSet(append(append([]*unicode.RangeTable(nil), unicode.GraphicRanges...), unicode.Cf, unicode.Co)...)
+)
 
 func zeroWidth(r rune) bool {
 	switch {
@@ -61,7 +77,7 @@ func zeroWidth(r rune) bool {
 		return false
 	}
 	if r < 0x10000 {
-		return zeroBMP[r/64]&(1<<(r%64)) != 0
+		return zeroBMP.has(r)
 	}
 	return unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf)
 }
