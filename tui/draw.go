@@ -23,8 +23,7 @@ func fit(s string, w int) string {
 	s = sanitize(s)
 	sw, simple := simpleWidth(s)
 	if !simple {
-		s = sameWidth(s)
-		sw = ansi.StringWidth(s)
+		s, sw = sameWidth(s)
 	}
 	if sw > w {
 		if simple {
@@ -64,17 +63,19 @@ func isControl(r rune) bool { return r < 0x20 || (r >= 0x7f && r < 0xa0) }
 // modifiers. "❤️" is 2 cells to one and 1 to the other; without them every
 // emoji is one grapheme of the same width either way, so the frame lines
 // around a process name or hostname stay aligned whatever the terminal.
-func sameWidth(s string) string {
-	if ansi.StringWidth(s) == ansi.StringWidthWc(s) {
-		return s
+// It returns the text and its width.
+func sameWidth(s string) (string, int) {
+	if w := ansi.StringWidth(s); w == ansi.StringWidthWc(s) {
+		return s, w
 	}
-	return strings.Map(func(r rune) rune {
+	s = strings.Map(func(r rune) rune {
 		switch {
 		case r == 0xfe0e, r == 0xfe0f, r == 0x200d, r == 0x20e3, r >= 0x1f3fb && r <= 0x1f3ff:
 			return -1
 		}
 		return r
 	}, s)
+	return s, ansi.StringWidth(s)
 }
 
 // simpleWidth counts cells for text made only of runes known to be one cell

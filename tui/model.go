@@ -65,13 +65,13 @@ type Model struct {
 	interval   time.Duration
 
 	width, height int
-	// graphemes says the terminal measures text by grapheme clusters
-	// (mode 2027, which Bubble Tea then turns on); otherwise it, and the
-	// programs in panes, count code points (wcwidth). Pane rows are fitted
-	// the way the terminal will measure them.
-	graphemes bool
-	explorer  *explorer
-	showHelp  bool
+	// widths is how the terminal measures text: by code points (wcwidth,
+	// as the programs in panes do; the zero value, Bubble Tea's default)
+	// or by grapheme clusters once it reports mode 2027, which Bubble Tea
+	// then turns on. Pane rows are fitted that way.
+	widths   ansi.Method
+	explorer *explorer
+	showHelp bool
 
 	snap        *nsops.Snapshot
 	scanning    bool
@@ -150,7 +150,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// Bubble Tea switches its renderer to grapheme widths on the
 		// same reports.
 		if msg.Mode == ansi.ModeUnicodeCore && (msg.Value == ansi.ModeReset || msg.Value == ansi.ModeSet || msg.Value == ansi.ModePermanentlySet) {
-			m.graphemes = true
+			m.widths = ansi.GraphemeWidth
 		}
 		return m, nil
 	case tea.BackgroundColorMsg:

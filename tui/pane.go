@@ -53,6 +53,7 @@ type Shells interface {
 // paneStartedMsg carries the result of starting a pane's program.
 type paneStartedMsg struct {
 	title string
+	tab   string // the short name on its tab
 	s     PaneSession
 	err   error
 	rows  int
@@ -85,6 +86,7 @@ type paneResizedMsg struct {
 type pane struct {
 	id    int
 	title string
+	tab   string // short name for the tab bar
 	s     PaneSession
 	quit  chan struct{} // closed when the pane is closed: ends its waiter
 
@@ -101,11 +103,11 @@ type pane struct {
 	// row that did not change, so most rows of a frame cost a compare.
 	fitSrc, fitted []string
 	fitW           int
-	fitG           bool
+	fitM           ansi.Method
 }
 
-func newPane(id int, title string, s PaneSession, rows, cols int) *pane {
-	return &pane{id: id, title: title, s: s, quit: make(chan struct{}), rows: rows, cols: cols, pid: s.Pid()}
+func newPane(id int, title, tab string, s PaneSession, rows, cols int) *pane {
+	return &pane{id: id, title: title, tab: tab, s: s, quit: make(chan struct{}), rows: rows, cols: cols, pid: s.Pid()}
 }
 
 // paneFrame is the shortest time between two redraws a pane asks for:
@@ -191,7 +193,7 @@ func (p *pane) scrollBy(d int) {
 
 // lines returns the h x w cells of the pane's screen (or of its history
 // when scrolled back) as styled strings, each exactly w cells wide.
-func (p *pane) lines(w, h int, graphemes bool) []string {
+func (p *pane) lines(w, h int, widths ansi.Method) []string {
 	out := make([]string, 0, h)
 	p.buf = p.s.Rows(p.buf[:0])
 	rows := p.buf
@@ -208,15 +210,15 @@ func (p *pane) lines(w, h int, graphemes bool) []string {
 			case idx-n < len(rows):
 				l = rows[idx-n]
 			}
-			out = append(out, fitRow(l, w, graphemes))
+			out = append(out, fitRow(l, w, widths))
 		}
 		return out
 	}
-	if p.fitW != w || len(p.fitSrc) != h || p.fitG != graphemes {
-		p.fitW, p.fitG = w, graphemes
+	if p.fitW != w || len(p.fitSrc) != h || p.fitM != widths {
+		p.fitW, p.fitM = w, widths
 		p.fitSrc, p.fitted = make([]string, h), make([]string, h)
 		for i := range p.fitted {
-			p.fitted[i] = fitRow("", w, graphemes)
+			p.fitted[i] = fitRow("", w, widths)
 		}
 	}
 	for i := 0; i < h; i++ {
@@ -225,7 +227,7 @@ func (p *pane) lines(w, h int, graphemes bool) []string {
 			l = rows[i]
 		}
 		if l != p.fitSrc[i] {
-			p.fitSrc[i], p.fitted[i] = l, fitRow(l, w, graphemes)
+			p.fitSrc[i], p.fitted[i] = l, fitRow(l, w, widths)
 		}
 		out = append(out, p.fitted[i])
 	}
@@ -233,25 +235,21 @@ func (p *pane) lines(w, h int, graphemes bool) []string {
 }
 
 // fitRow makes one emulator row exactly w cells wide, as the terminal will
-// measure it, and closes its styles, so a colour never bleeds into the frame
-// around the pane. The emulator lays text out by code points (wcwidth, as
-// the programs in it do), and so does the terminal unless graphemes: then
-// a row with emoji sequences (❤️, a ZWJ family) may be wider to the terminal
-// than to the emulator, and it loses its last cells rather than push the
-// frame's border out.
-func fitRow(l string, w int, graphemes bool) string {
+// measure it (widths), and closes its styles, so a colour never bleeds into
+// the frame around the pane. The emulator lays text out by code points
+// (wcwidth, as the programs in it do); a terminal counting grapheme
+// clusters may find a row with emoji sequences (❤️, a ZWJ family) wider,
+// and then the row loses its last cells rather than push the frame's
+// border out.
+func fitRow(l string, w int, widths ansi.Method) string {
 	if w <= 0 {
 		return ""
 	}
-	width, truncate := ansi.StringWidthWc, ansi.TruncateWc
-	if graphemes {
-		width, truncate = ansi.StringWidth, ansi.Truncate
-	}
-	sw := width(l)
+	sw := widths.StringWidth(l)
 	switch {
 	case sw > w:
-		l = truncate(l, w, "")
-		sw = width(l)
+		l = widths.Truncate(l, w, "")
+		sw = widths.StringWidth(l)
 	case sw == 0:
 		return strings.Repeat(" ", w)
 	}

@@ -19,7 +19,7 @@ func paneModel(tb testing.TB, w, h int) (*Model, *staticSession) {
 		screen[i] = fmt.Sprintf("\x1b[3%dmline %d\x1b[m %s", i%8, i, strings.Repeat("x", max(cols-20, 0)))
 	}
 	s := newStaticSession(rows, cols, screen, nil)
-	m.Update(paneStartedMsg{title: "spawn pid,net", s: s, rows: rows, cols: cols})
+	m.Update(paneStartedMsg{title: "spawn pid,net", tab: "spawn", s: s, rows: rows, cols: cols})
 	return m, s
 }
 

@@ -556,7 +556,7 @@ func TestPaneRowsFitTheTerminalsWidths(t *testing.T) {
 		}
 	}
 	s := newStaticSession(rows, cols, emu.Rows(nil), nil)
-	m.Update(paneStartedMsg{title: "spawn", s: s, rows: rows, cols: cols})
+	m.Update(paneStartedMsg{title: "spawn", tab: "spawn", s: s, rows: rows, cols: cols})
 	t.Cleanup(func() { m.ws.panes[0].stop() })
 
 	check := func(method string, width func(string) int) string {
@@ -665,18 +665,21 @@ func TestPaneScrollbackKeys(t *testing.T) {
 }
 
 // TestTabLabel: a spawn tab drops the namespace list, which most tabs
-// share, and keeps what tells them apart.
+// share, and keeps what tells them apart; the frame's title keeps it all.
 func TestTabLabel(t *testing.T) {
-	for in, want := range map[string]string{
-		"spawn pid,mnt,uts,ipc,net box1":       "spawn box1",
-		"spawn pid,net box2: top -d 1":         "spawn box2: top -d 1",
-		"spawn net: ip addr":                   "spawn: ip addr",
-		"spawn pid,net":                        "spawn",
-		"enter 1234 all":                       "enter 1234 all",
-		"enter net:4026532008 (ip netns blue)": "enter net:4026532008 (ip netns blue)",
+	for _, c := range []struct{ host, cmd, title, tab string }{
+		{"box1", "", "spawn pid,mnt,uts,ipc,net box1", "spawn box1"},
+		{"box2", "top -d 1", "spawn pid,mnt,uts,ipc,net box2: top -d 1", "spawn box2: top -d 1"},
+		{"", "ip addr", "spawn pid,mnt,uts,ipc,net: ip addr", "spawn: ip addr"},
+		{"", "", "spawn pid,mnt,uts,ipc,net", "spawn"},
 	} {
-		if got := tabLabel(in); got != want {
-			t.Errorf("tabLabel(%q) = %q, want %q", in, got, want)
+		f := newSpawnForm(c.host, false)
+		f.fields[spawnCommand].value = c.cmd
+		if got := f.title(); got != c.title {
+			t.Errorf("title = %q, want %q", got, c.title)
+		}
+		if got := f.tab(); got != c.tab {
+			t.Errorf("tab = %q, want %q", got, c.tab)
 		}
 	}
 }

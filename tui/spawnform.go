@@ -233,7 +233,18 @@ func (f *spawnForm) title() string {
 			names = append(names, f.fields[i].t.String())
 		}
 	}
-	t := "spawn " + strings.Join(names, ",")
+	return "spawn " + strings.Join(names, ",") + f.detail()
+}
+
+// tab is the pane's short name for its tab: the list of namespace types
+// is the same in most spawn tabs, while the hostname and command, which
+// tell them apart, would be cut off ("spawn box1: top").
+func (f *spawnForm) tab() string { return "spawn" + f.detail() }
+
+// detail is what names a spawned pane after its namespace types: the
+// hostname and the command, when given.
+func (f *spawnForm) detail() string {
+	t := ""
 	if h := strings.TrimSpace(f.fields[spawnHostname].value); h != "" {
 		t += " " + h
 	}

@@ -168,7 +168,7 @@ func (m *Model) updateWorkspace(msg tea.Msg) (tea.Cmd, bool) {
 			return func() tea.Msg { _ = msg.s.Close(); return nil }, true
 		}
 		ws.nextID++
-		p := newPane(ws.nextID, msg.title, msg.s, msg.rows, msg.cols)
+		p := newPane(ws.nextID, msg.title, msg.tab, msg.s, msg.rows, msg.cols)
 		ws.panes = append(ws.panes, p)
 		ws.active = len(ws.panes) - 1
 		ws.paneFocus = true
@@ -272,7 +272,7 @@ func (m *Model) workspaceKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			f := ws.spawn
 			ws.spawn = nil
 			ws.boxes++
-			return m.startCmd(f.title(), func(sh Shells, r, c int) (PaneSession, error) { return sh.Spawn(f.spec(), r, c) }), true
+			return m.startCmd(f.title(), f.tab(), func(sh Shells, r, c int) (PaneSession, error) { return sh.Spawn(f.spec(), r, c) }), true
 		}
 		return nil, true
 	}
@@ -283,7 +283,7 @@ func (m *Model) workspaceKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		case formSubmit:
 			f := ws.enter
 			ws.enter = nil
-			return m.startCmd(f.title(), func(sh Shells, r, c int) (PaneSession, error) { return sh.Enter(f.spec(), r, c) }), true
+			return m.startCmd(f.title(), f.title(), func(sh Shells, r, c int) (PaneSession, error) { return sh.Enter(f.spec(), r, c) }), true
 		}
 		return nil, true
 	}
@@ -425,13 +425,13 @@ func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // startCmd starts a pane's program in the background at the size the pane
 // will have.
-func (m *Model) startCmd(title string, start func(Shells, int, int) (PaneSession, error)) tea.Cmd {
+func (m *Model) startCmd(title, tab string, start func(Shells, int, int) (PaneSession, error)) tea.Cmd {
 	rows, cols := m.paneSize()
 	sh := m.ws.shells
 	m.ws.starting++
 	return func() tea.Msg {
 		s, err := start(sh, rows, cols)
-		return paneStartedMsg{title: title, s: s, err: err, rows: rows, cols: cols}
+		return paneStartedMsg{title: title, tab: tab, s: s, err: err, rows: rows, cols: cols}
 	}
 }
 
@@ -734,15 +734,15 @@ func (m *Model) bodyView() string {
 	if box == "" {
 		return body
 	}
-	return overlay(body, box, m.width, h, m.graphemes)
+	return overlay(body, box, m.width, h, m.widths)
 }
 
 // overlay draws box centred over body (w x h cells), with a blank margin
 // of one cell so the box stands apart from what is under it. It lays the
 // text out by grapheme clusters or by code points (wcwidth), as the
-// terminal does (see Model.graphemes): lipgloss's canvas always uses
+// terminal does (widths, see Model.widths): lipgloss's canvas always uses
 // graphemes, which would move the cells of pane rows around the box.
-func overlay(body, box string, w, h int, graphemes bool) string {
+func overlay(body, box string, w, h int, widths ansi.Method) string {
 	lines := strings.Split(box, "\n")
 	bw0 := lipgloss.Width(box)
 	blank := strings.Repeat(" ", bw0+2)
@@ -755,27 +755,9 @@ func overlay(body, box string, w, h int, graphemes bool) string {
 	bw, bh := lipgloss.Width(box), lipgloss.Height(box)
 	x, y := max((w-bw)/2, 0), max((h-bh)/3, 0)
 	scr := uv.NewScreenBuffer(w, h)
-	scr.Method = ansi.WcWidth
-	if graphemes {
-		scr.Method = ansi.GraphemeWidth
-	}
+	scr.Method = widths
 	lipgloss.NewCompositor(lipgloss.NewLayer(body), lipgloss.NewLayer(box).X(x).Y(y).Z(1)).Draw(scr, scr.Bounds())
 	return uv.TrimSpace(scr.Render())
-}
-
-// tabLabel shortens a pane's title for its tab: the list of namespace
-// types is the same in most spawn tabs, while the hostname and command,
-// which tell them apart, would be cut off ("spawn pid,net box1: top" is
-// "spawn box1: top"). The pane's frame keeps the whole title.
-func tabLabel(title string) string {
-	rest, ok := strings.CutPrefix(title, "spawn ")
-	if !ok {
-		return title
-	}
-	if i := strings.IndexAny(rest, " :"); i >= 0 {
-		return "spawn" + rest[i:]
-	}
-	return "spawn"
 }
 
 func (m *Model) confirmView() string {
@@ -824,7 +806,7 @@ func (m *Model) tabBar() string {
 		if !p.running() {
 			state = "✗" + strconv.Itoa(p.code)
 		}
-		title := []rune(tabLabel(p.title))
+		title := []rune(p.tab)
 		if len(title) > 28 {
 			title = append(title[:27], '…')
 		}
@@ -849,7 +831,7 @@ func (m *Model) paneView(p *pane, r rect, focused bool) string {
 	idx, _ := m.ws.find(p.id)
 	title := fmt.Sprintf("%d %s · pid %d", idx+1, p.title, p.pid)
 	// p.lines makes every row exactly r.w-2 cells wide: no padding pass.
-	frame := strings.Join(panelLines(st, title, p.lines(r.w-2, r.h-2, m.graphemes), r.w, r.h, focused), "\n")
+	frame := strings.Join(panelLines(st, title, p.lines(r.w-2, r.h-2, m.widths), r.w, r.h, focused), "\n")
 	status := p.statusText()
 	if status == "" {
 		return frame
