@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"strings"
 	"sync"
 	"syscall"
 
@@ -41,52 +40,11 @@ func prefixKeyFrom(c *cobra.Command) (string, error) {
 	if k == "" {
 		return tui.DefaultPrefixKey, nil
 	}
-	if err := checkKeyName(k); err != nil {
+	pk, err := tui.ParseKeyName(k)
+	if err != nil {
 		return "", fmt.Errorf("%s %q: %w", src, k, err)
 	}
-	return strings.ToLower(k), nil
-}
-
-// checkKeyName accepts Bubble Tea key names with at least one modifier
-// (ctrl+], alt+q) or a function key (f1-f20): a plain key would be taken
-// from every program in a pane.
-func checkKeyName(k string) error {
-	parts := strings.Split(strings.ToLower(k), "+")
-	last := parts[len(parts)-1]
-	if k == "ctrl++" || strings.HasSuffix(k, "++") {
-		last = "+"
-		parts = parts[:len(parts)-1]
-	}
-	mods := parts[:len(parts)-1]
-	for _, m := range mods {
-		switch m {
-		case "ctrl", "alt", "shift", "meta", "super", "hyper":
-		default:
-			return fmt.Errorf("unknown modifier %q: use ctrl, alt, shift, meta, super or hyper, as in ctrl+] or alt+q", m)
-		}
-	}
-	fkey := false
-	if strings.HasPrefix(last, "f") && len(last) > 1 {
-		var n int
-		if _, err := fmt.Sscanf(last[1:], "%d", &n); err == nil && n >= 1 && n <= 20 && fmt.Sprint(n) == last[1:] {
-			fkey = true
-		}
-	}
-	switch {
-	case last == "":
-		return errors.New("no key after the modifiers: want e.g. ctrl+] or f12")
-	case fkey:
-		return nil
-	case len(mods) == 0:
-		return errors.New("a plain key would be taken away from every program in a pane: add a modifier (ctrl+a, alt+q) or use a function key (f12)")
-	case len([]rune(last)) == 1:
-		return nil
-	}
-	switch last {
-	case "space", "tab", "enter", "esc", "backspace", "up", "down", "left", "right", "home", "end", "pgup", "pgdown", "insert", "delete":
-		return nil
-	}
-	return fmt.Errorf("unknown key %q: want one character, a function key (f1-f20) or a named key (space, tab, esc...)", last)
+	return pk.Keystroke(), nil
 }
 
 // paneShells starts the panes' programs (tui.Shells) and remembers every

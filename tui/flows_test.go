@@ -398,6 +398,24 @@ func TestTUIQuitAndHelp(t *testing.T) {
 			}
 		}
 	}
+	// At 80x24 the help is taller than the window: the keys scroll it, so
+	// its last line can be read too, and the title says there is more.
+	last := "own = not shared with PID 1"
+	if s := d.screen(); strings.Contains(s, last) || !strings.Contains(s, "lines 1-") {
+		t.Fatalf("want the help's first lines and a scroll hint at 80x24:\n%s", s)
+	}
+	d.keys("G")
+	if s := d.screen(); !strings.Contains(s, last) || strings.Contains(s, "next panel") {
+		t.Fatalf("G did not scroll the help to its end:\n%s", s)
+	}
+	d.keys("g")
+	if s := d.screen(); !strings.Contains(s, "next panel") {
+		t.Fatalf("g did not scroll the help back to its top:\n%s", s)
+	}
+	d.keys("j", "j", "j", "j", "j", "j", "j", "j", "j", "j")
+	if s := d.screen(); !strings.Contains(s, last) {
+		t.Fatalf("j did not scroll the help (nor stop at its end):\n%s", s)
+	}
 	d.keys("esc")
 	if d.m.showHelp {
 		t.Fatal("esc did not close the help")

@@ -27,6 +27,9 @@ type KeyMap struct {
 	FocusPane key.Binding
 	ClosePane key.Binding
 	Split     key.Binding
+	// SendPrefix types the prefix key into the shown pane, for programs
+	// that use it themselves (the prefix key alone leaves a pane).
+	SendPrefix key.Binding
 	// ScrollBack and ScrollFwd move a focused pane's view through its
 	// history (the keys of xterm and most terminals).
 	ScrollBack key.Binding
@@ -59,11 +62,12 @@ func DefaultKeyMap() KeyMap {
 		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
-		Spawn:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "spawn shell")),
-		EnterNS:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "enter")),
-		FocusPane: key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "focus pane")),
-		ClosePane: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "close pane")),
-		Split:     key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "split/tabs")),
+		Spawn:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "spawn shell")),
+		EnterNS:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "enter")),
+		FocusPane:  key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "focus pane")),
+		ClosePane:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "close pane")),
+		Split:      key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "split/tabs")),
+		SendPrefix: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "send prefix to pane")),
 
 		ScrollBack: key.NewBinding(key.WithKeys("shift+pgup"), key.WithHelp("shift+pgup", "pane history back")),
 		ScrollFwd:  key.NewBinding(key.WithKeys("shift+pgdown"), key.WithHelp("shift+pgdn", "pane history forward")),
@@ -87,7 +91,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.NextPane, k.PrevPane, k.Open, k.Back, k.View, k.Refresh},
 		{k.Filter, k.Accept, k.Cancel, k.DeleteWord, k.Help, k.Quit},
-		{k.Spawn, k.EnterNS, k.FocusPane, k.ClosePane, k.Split, k.ScrollBack, k.ScrollFwd},
+		{k.Spawn, k.EnterNS, k.FocusPane, k.ClosePane, k.Split, k.SendPrefix, k.ScrollBack, k.ScrollFwd},
 	}
 }
 

@@ -72,6 +72,7 @@ type Model struct {
 	widths   ansi.Method
 	explorer *explorer
 	showHelp bool
+	helpTop  int // first line of the help shown, when it is taller than the window
 
 	snap        *nsops.Snapshot
 	scanning    bool
@@ -211,11 +212,25 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Quit):
 		return tea.Quit
 	case key.Matches(msg, m.keys.Help):
-		m.showHelp = !m.showHelp
+		m.showHelp, m.helpTop = !m.showHelp, 0
 		return nil
 	case m.showHelp:
-		if key.Matches(msg, m.keys.Back) {
+		page := max(m.helpRows()-1, 1)
+		switch {
+		case key.Matches(msg, m.keys.Back):
 			m.showHelp = false
+		case key.Matches(msg, m.keys.Up):
+			m.scrollHelp(-1)
+		case key.Matches(msg, m.keys.Down):
+			m.scrollHelp(1)
+		case key.Matches(msg, m.keys.PageUp):
+			m.scrollHelp(-page)
+		case key.Matches(msg, m.keys.PageDown):
+			m.scrollHelp(page)
+		case key.Matches(msg, m.keys.Top):
+			m.helpTop = 0
+		case key.Matches(msg, m.keys.Bottom):
+			m.scrollHelp(len(m.helpBody()))
 		}
 		return nil
 	case key.Matches(msg, m.keys.Refresh):
@@ -356,10 +371,32 @@ func (m *Model) footerView() string {
 }
 
 // helpView is the full key help generated from the keymap, and how the
-// filter reads its terms.
+// filter reads its terms. In a window too short for all of it, the arrow
+// and page keys scroll it and the title says which lines show.
 func (m *Model) helpView() string {
+	w, rows := m.width, m.helpRows()
+	body := m.helpBody()
+	title := "Keys"
+	if len(body) > rows {
+		top := clamp(m.helpTop, 0, len(body)-rows)
+		body = body[top : top+rows]
+		title = fmt.Sprintf("Keys · lines %d-%d of %d · ↑/↓ pgup/pgdn", top+1, top+rows, len(m.helpBody()))
+	}
+	return drawPanel(m.styles, title, body, w, rows+2, true)
+}
+
+// helpRows is how many lines of help fit in the window.
+func (m *Model) helpRows() int { return max(m.height-m.headerLines()-1-2, 1) }
+
+// scrollHelp moves the help by n lines, within its length.
+func (m *Model) scrollHelp(n int) {
+	m.helpTop = clamp(m.helpTop+n, 0, max(len(m.helpBody())-m.helpRows(), 0))
+}
+
+// helpBody is every line of the help at the window's width.
+func (m *Model) helpBody() []string {
 	st := &m.styles
-	w, h := m.width, m.height-m.headerLines()-1
+	w := m.width
 	full := helpColumns(st, m.keys.FullHelp(), w-6)
 	var body []string
 	for _, l := range full {
@@ -374,7 +411,7 @@ func (m *Model) helpView() string {
 	for i, l := range body {
 		body[i] = fitStyled(l, w-2)
 	}
-	return drawPanel(*st, "Keys", body, w, h, true)
+	return body
 }
 
 // fitStyled cuts a styled string at w cells.

@@ -698,3 +698,81 @@ func spawnedPane(t *testing.T) *asyncDriver {
 	d.waitFor("the pane", func() bool { return len(d.m.ws.panes) == 1 && d.m.ws.paneFocus })
 	return d
 }
+
+// TestPaneSendPrefixKey: the prefix key leaves a pane, so p in the explorer
+// types it into the pane for programs that want it (here od, which prints
+// the byte it read: 035 is ctrl+]).
+func TestPaneSendPrefixKey(t *testing.T) {
+	d := newAsyncDriver(t, 120, 36)
+	d.keys("s", "enter")
+	d.waitText("1 spawn", "$ ")
+	d.typeText("od -An -to1 -w1 -N1")
+	d.keys("enter")
+	d.send(keyMsgCtrl(']'))
+	if d.m.ws.paneFocus {
+		t.Fatal("the prefix key did not leave the pane")
+	}
+	d.keys("p")
+	if !d.m.ws.paneFocus {
+		t.Fatal("p did not give the keys back to the pane")
+	}
+	d.keys("enter") // the tty is in canonical mode: od reads the line
+	d.waitText(" 035")
+	d.typeText("echo typed-after")
+	d.keys("enter")
+	d.waitText("│typed-after ")
+
+	// Nothing to type into: a notice, not a crash.
+	d.send(keyMsgCtrl(']'))
+	d.keys("x", "y")
+	d.waitFor("the pane to close", func() bool { return len(d.m.ws.panes) == 0 })
+	d.keys("p")
+	if !strings.Contains(d.screen(), "no pane to type ctrl+] into") {
+		t.Fatalf("p without a pane: want a notice, screen:\n%s", d.screen())
+	}
+}
+
+// TestPaneTabBarKeepsShownTabWhole: at 80 columns four panes' tabs do not
+// fit; the other tabs shrink so the shown one stays whole, whichever it is.
+func TestPaneTabBarKeepsShownTabWhole(t *testing.T) {
+	d := newAsyncDriver(t, 80, 24, WithShells(&staticShells{}))
+	t.Cleanup(func() {
+		for _, p := range d.m.ws.panes {
+			p.stop()
+		}
+	})
+	for i := 1; i <= 4; i++ {
+		if i > 1 {
+			d.send(keyMsgCtrl(']'))
+		}
+		d.keys("s", "enter")
+		d.waitFor("pane "+itoa(uint64(i)), func() bool { return len(d.m.ws.panes) == i && d.m.ws.paneFocus })
+	}
+	for i, p := range d.m.ws.panes { // names as long as enter panes get
+		p.tab = "enter 12345" + itoa(uint64(i)) + " cgroup,ipc,mnt"
+	}
+	bar := func() string {
+		for _, l := range strings.Split(d.screen(), "\n") {
+			if strings.Contains(l, " explorer ") {
+				return l
+			}
+		}
+		t.Fatalf("no tab bar on screen:\n%s", d.screen())
+		return ""
+	}
+	for _, n := range []string{"4", "1", "3"} {
+		if n != "4" {
+			d.send(keyMsgCtrl(']'))
+			d.keys(n)
+		}
+		p := d.m.ws.activePane()
+		want := " " + n + " " + p.tab + " ● "
+		if b := bar(); !strings.Contains(b, want) || ansi.StringWidth(b) > 80 {
+			t.Errorf("pane %s shown: tab bar %q (%d cells), want it to hold %q within 80 cells", n, b, ansi.StringWidth(b), want)
+		}
+	}
+	// Every pane still has a tab to click, numbered as the keys 1-4.
+	if b := bar(); !strings.Contains(b, " 1 ") || !strings.Contains(b, " 2 ") || !strings.Contains(b, " 4 ") {
+		t.Errorf("tab bar %q lost a pane's number", b)
+	}
+}

@@ -368,6 +368,8 @@ func (m *Model) workspaceKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		ws.splitSet = true
 		m.layout()
 		return m.resizePanes(), true
+	case key.Matches(msg, m.keys.SendPrefix):
+		return m.sendPrefix(), true
 	case key.Matches(msg, m.keys.FocusPane):
 		n, err := strconv.Atoi(msg.String())
 		if err == nil && n >= 1 && n <= len(ws.panes) {
@@ -382,6 +384,33 @@ func (m *Model) workspaceKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 	}
 	return nil, false
+}
+
+// sendPrefix types the prefix key into the shown pane and gives it the
+// keys again: the way to send a program the key that otherwise leaves it.
+func (m *Model) sendPrefix() tea.Cmd {
+	ws := &m.ws
+	name := m.prefixKey().Help().Key
+	p := ws.activePane()
+	switch {
+	case p == nil:
+		ws.notice = "no pane to type " + name + " into: start one with s or e"
+		return nil
+	case !p.running():
+		ws.notice = "pane " + strconv.Itoa(ws.active+1) + " has ended: nothing reads " + name
+		return nil
+	}
+	k, err := ParseKeyName(name)
+	if err != nil {
+		ws.notice = "cannot type " + name + ": " + err.Error()
+		return nil
+	}
+	p.scroll = 0
+	m.typed++
+	if err := p.s.SendKey(toPtyKey(tea.KeyPressMsg(k))); err != nil {
+		ws.notice = "pane " + strconv.Itoa(ws.active+1) + ": " + err.Error()
+	}
+	return m.setPaneFocus(true)
 }
 
 // quitKey asks before quitting while shells run, and closes every pane's
@@ -778,15 +807,63 @@ func (m *Model) confirmView() string {
 }
 
 // tabBar is the line above the body: the explorer and each pane, the shown
-// one highlighted, each pane's state, and the prefix key.
+// one highlighted, each pane's state, and the prefix key. When the tabs do
+// not fit, the other panes' names get shorter (down to their number and
+// state) before the shown one's does, so the shown tab is always whole.
 func (m *Model) tabBar() string {
 	st := &m.styles
 	ws := &m.ws
+	label := func(i, room int) string {
+		p := ws.panes[i]
+		state := "●"
+		if !p.running() {
+			state = "✗" + strconv.Itoa(p.code)
+		}
+		title := []rune(p.tab)
+		if len(title) > room {
+			title = append(title[:max(room-1, 0)], '…')
+		}
+		if room <= 0 {
+			return fmt.Sprintf(" %d %s ", i+1, state)
+		}
+		return fmt.Sprintf(" %d %s %s ", i+1, string(title), state)
+	}
+	labels := func(other, shown int) ([]string, int) {
+		ls := []string{" explorer "}
+		for i := range ws.panes {
+			room := other
+			if i == ws.active {
+				room = shown
+			}
+			ls = append(ls, label(i, room))
+		}
+		w := 0
+		for _, l := range ls {
+			w += ansiWidth(l) + 1
+		}
+		return ls, w
+	}
+	ls, w := labels(28, 28)
+	for _, other := range []int{12, 0} {
+		if w <= m.width {
+			break
+		}
+		ls, w = labels(other, 28)
+	}
+	if p := ws.activePane(); p != nil && w > m.width { // still too wide: the shown pane's name gives what is missing
+		have := min(len([]rune(p.tab)), 28)
+		ls, _ = labels(0, max(have-(w-m.width), 0))
+	}
+
 	ws.tabRects = ws.tabRects[:0]
 	y := m.headerLines()
 	var b strings.Builder
 	x := 0
-	add := func(text string, on, focused bool) {
+	for i, text := range ls {
+		on, focused := !ws.paneFocus, !ws.paneFocus // the explorer's tab
+		if i > 0 {
+			on, focused = i-1 == ws.active, ws.paneFocus && i-1 == ws.active
+		}
 		s := st.Dim
 		switch {
 		case on && focused:
@@ -794,23 +871,11 @@ func (m *Model) tabBar() string {
 		case on:
 			s = st.SelectedBl
 		}
-		w := ansiWidth(text)
-		ws.tabRects = append(ws.tabRects, rect{x, y, w, 1})
+		tw := ansiWidth(text)
+		ws.tabRects = append(ws.tabRects, rect{x, y, tw, 1})
 		b.WriteString(s.Render(text))
 		b.WriteString(" ")
-		x += w + 1
-	}
-	add(" explorer ", !ws.paneFocus, !ws.paneFocus)
-	for i, p := range ws.panes {
-		state := "●"
-		if !p.running() {
-			state = "✗" + strconv.Itoa(p.code)
-		}
-		title := []rune(p.tab)
-		if len(title) > 28 {
-			title = append(title[:27], '…')
-		}
-		add(fmt.Sprintf(" %d %s %s ", i+1, string(title), state), i == ws.active, ws.paneFocus && i == ws.active)
+		x += tw + 1
 	}
 	right := st.Key.Render(" "+m.prefixKey().Help().Key+" ") + st.Dim.Render("explorer/pane ")
 	line := b.String()
