@@ -121,17 +121,7 @@ n.send(b"stty size\r"); n.must(b" 118")
 for t in terms.values():
     fresh_line(t)
 
-canary = subprocess.Popen([sys.executable, "-c", """
-import time
-late, worst = 0, 0.0
-try:
-    while True:
-        t = time.monotonic(); time.sleep(0.001); d = time.monotonic() - t
-        late += d > 0.006
-        worst = max(worst, d)
-except KeyboardInterrupt:
-    print(late, worst * 1000, flush=True)
-"""], stdout=subprocess.PIPE, text=True)
+canary = subprocess.Popen([sys.executable, "bench/stall-canary.py"], stdout=subprocess.PIPE, text=True)
 time.sleep(1)
 
 def pct(xs, p):

@@ -201,17 +201,7 @@ for r in range(1, runs + 1):
 # Latency: a control-mode client sees each byte the pane writes as it
 # arrives (%output), so no polling delay is added.
 ctl = {k: Ctl(k) for k in names}
-canary = subprocess.Popen([sys.executable, "-c", """
-import time
-late, worst = 0, 0.0
-try:
-    while True:
-        t = time.monotonic(); time.sleep(0.001); d = time.monotonic() - t
-        late += d > 0.006
-        worst = max(worst, d)
-except KeyboardInterrupt:
-    print(late, worst * 1000, flush=True)
-"""], stdout=subprocess.PIPE, text=True)
+canary = subprocess.Popen([sys.executable, "bench/stall-canary.py"], stdout=subprocess.PIPE, text=True)
 time.sleep(1)
 lat = {k: [] for k in names}
 missed = {k: 0 for k in names}
