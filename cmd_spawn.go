@@ -57,19 +57,27 @@ not be set up.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			spec, err := f.spec(args)
-			if err != nil {
-				return err
+			if err == nil {
+				err = spec.Validate()
+			}
+			if err != nil { // the sandbox cannot be set up: 125, as documented
+				return statusError{nsops.EnterExitSetup, err}
 			}
 			if f.printEquivalent {
-				if err := spec.Validate(); err != nil {
-					return err
-				}
 				fmt.Fprintln(c.OutOrStdout(), spec.Equivalent())
 				return nil
 			}
-			return runSpawn(spec)
+			if err := runSpawn(spec); err != nil {
+				return statusError{nsops.EnterExitSetup, err}
+			}
+			return nil
 		},
 	}
+	// Like unshare's own failures, a bad option is a sandbox not set up:
+	// 125, so a script tells it from the command's status.
+	c.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return statusError{nsops.EnterExitSetup, usageError(c, err)}
+	})
 	fl := c.Flags()
 	fl.SetInterspersed(false) // everything after COMMAND belongs to it
 	for _, t := range nsops.AllTypes() {

@@ -915,6 +915,7 @@ func TestSpawnBadInput(t *testing.T) {
 		{[]string{nstuiBinary, "spawn", "--root", "/nonexistent-nstui", "--", "true"}, "--root /nonexistent-nstui: no such directory"},
 		{[]string{nstuiBinary, "spawn", "--root", file, "--", "true"}, "not a directory"},
 		{[]string{nstuiBinary, "spawn", "--hostname", "x", "--", "true"}, "--hostname only works with a new uts namespace"},
+		{[]string{nstuiBinary, "spawn", "-u", "--hostname", "a\x01b", "--", "true"}, `--hostname "a\x01b" is not a hostname`},
 		{[]string{nstuiBinary, "spawn", "-m", "--propagation", "weird", "--", "true"}, `--propagation "weird"`},
 		{[]string{nstuiBinary, "spawn", "--monotonic", "5", "--", "true"}, "add --time"},
 		{[]string{nstuiBinary, "spawn", "--monotonic", "abc", "-T", "--", "true"}, "invalid argument"},
@@ -928,8 +929,8 @@ func TestSpawnBadInput(t *testing.T) {
 		t.Run(strings.Join(c.argv[len(c.argv)-3:], " "), func(t *testing.T) {
 			before := len(spawnChildren(os.Getpid()))
 			out, errs, code := spawnRunCmd(t, exec.Command(c.argv[0], c.argv[1:]...))
-			if code == 0 {
-				t.Fatalf("exit 0, want an error (out %q)", out)
+			if code != 125 {
+				t.Fatalf("exit %d, want 125: the sandbox could not be set up (out %q, err %q)", code, out, errs)
 			}
 			if strings.Count(errs, "\n") != 1 || !strings.HasPrefix(errs, "nstui: ") || !strings.Contains(errs, c.want) {
 				t.Errorf("stderr %q: want one line starting nstui: and naming %q", errs, c.want)
@@ -1071,7 +1072,7 @@ func TestSpawnBadInputLeavesNoParser(t *testing.T) {
 	testutil.RequireRoot(t)
 	cmd := exec.Command(nstuiBinary, "spawn", "--bogus-"+strconv.Itoa(os.Getpid()))
 	_, errs, code := spawnRunCmd(t, cmd)
-	if code != 1 || !strings.Contains(errs, "unknown flag") {
+	if code != 125 || !strings.Contains(errs, "unknown flag") {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
 	spawnEventually(t, "no process left with the bad flag", func() bool {
@@ -1484,12 +1485,12 @@ func TestSpawnParserStoppedOrKilled(t *testing.T) {
 			code := cmd.ProcessState.ExitCode()
 			switch how {
 			case "SIGKILL":
-				if code != 1 || errs != "nstui: spawn: the command line parser died (signal 9)\n" {
-					t.Errorf("nstui: %v, stderr %q: want exit 1 and one line", err, errs)
+				if code != 125 || errs != "nstui: spawn: the command line parser died (signal 9)\n" {
+					t.Errorf("nstui: %v, stderr %q: want exit 125 and one line", err, errs)
 				}
 			case "SIGSTOP+ctrl-z":
-				if code != 1 || !strings.Contains(errs, "unknown flag: "+marker) {
-					t.Errorf("nstui: %v, stderr %q: want the parser's own error, exit 1", err, errs)
+				if code != 125 || !strings.Contains(errs, "unknown flag: "+marker) {
+					t.Errorf("nstui: %v, stderr %q: want the parser's own error, exit 125", err, errs)
 				}
 			case "SIGSTOP+ctrl-c":
 				if code != 130 {
@@ -1594,8 +1595,8 @@ echo "rc=$?"; echo "leaked=$(grep -c ' ` + root + `/proc ' /proc/self/mountinfo)
 				}
 				return
 			}
-			if !strings.Contains(out, "rc=1\n") || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "is not a mount point") {
-				t.Errorf("out %q, err %q: want exit 1 and one line", out, errs)
+			if !strings.Contains(out, "rc=125\n") || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "is not a mount point") {
+				t.Errorf("out %q, err %q: want exit 125 and one line", out, errs)
 			}
 		})
 	}

@@ -94,6 +94,24 @@ const (
 	PropagationUnchanged = "unchanged"
 )
 
+// validHostname reports whether h is a hostname hostname(1) would set:
+// dot-separated labels of ASCII letters, digits and '-', none empty or
+// starting or ending with '-'. The kernel takes any bytes, but the
+// equivalent command must do the same as nstui.
+func validHostname(h string) bool {
+	for _, l := range strings.Split(h, ".") {
+		if l == "" || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for _, c := range []byte(l) {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // NewSpawnSpec returns a spec for the given types with every other field at
 // its default (MapUser and MapGroup unset).
 func NewSpawnSpec(types ...NSType) SpawnSpec {
@@ -235,6 +253,9 @@ func (s SpawnSpec) Validate() error {
 		}
 		if len(s.Hostname) > 64 {
 			return fmt.Errorf("--hostname %q is longer than 64 bytes", s.Hostname)
+		}
+		if !validHostname(s.Hostname) {
+			return fmt.Errorf("--hostname %q is not a hostname: use letters, digits and '-' in labels separated by dots, no label starting or ending with '-' (as hostname(1) accepts)", s.Hostname)
 		}
 	}
 	if (s.Monotonic != 0 || s.Boottime != 0) && !s.Has(TimeNS) {

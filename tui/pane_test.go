@@ -186,18 +186,28 @@ func TestPaneSpawnFormAndShell(t *testing.T) {
 	if strings.Contains(d.screen(), "--user") {
 		t.Fatalf("user still in the unshare line:\n%s", d.screen())
 	}
-	// The hostname needs a uts namespace: untick uts and the form says so.
+	// The hostname needs a uts namespace: untick uts and it is greyed out
+	// and left out of the command (which would rename the caller's host).
 	d.keys("up", "up", "up", "space")
-	d.waitText("--hostname only works with a new uts namespace")
-	d.keys("enter")
-	if len(d.shells.spawns) != 0 || d.m.ws.spawn == nil {
-		t.Fatal("enter started an invalid spec")
+	d.waitText("hostname  box1  (not used: tick uts")
+	if s := d.screen(); strings.Contains(s, "hostname box1") || !strings.Contains(s, "unshare --ipc --mount --net --pid --fork") {
+		t.Fatalf("uts unticked: the equivalent command still sets the hostname:\n%s", s)
 	}
-	d.keys("space", "enter")
+	if sp := d.m.ws.spawn.spec(); sp.Hostname != "" {
+		t.Fatalf("uts unticked: spec hostname %q, want none", sp.Hostname)
+	}
+	// map-current-user: what the box says is what the line does.
+	d.keys("down", "down", "down", "down", "down", "down", "down", "space")
+	d.waitText("[x] map-current-user", "--user", "--map-current-user")
+	if strings.Contains(d.screen(), "--map-root-user") {
+		t.Fatalf("map-current-user ticked, yet the line maps root:\n%s", d.screen())
+	}
+	d.keys("space", "up", "up", "up", "up", "space") // untick it and the user namespace it ticked
+	d.keys("up", "up", "up", "space", "enter")
 	d.waitText("1 spawn pid,mnt,uts,ipc,net box1")
 	sp := d.shells.spawns[0]
 	want := []nsops.NSType{nsops.PIDNS, nsops.MntNS, nsops.UTSNS, nsops.IPCNS, nsops.NetNS}
-	if len(sp.Types) != len(want) || sp.Hostname != "box1" || sp.MapRootUser {
+	if len(sp.Types) != len(want) || sp.Hostname != "box1" || sp.MapRootUser || sp.MapCurrentUser {
 		t.Fatalf("spawn spec = %+v", sp)
 	}
 	for i := range want {

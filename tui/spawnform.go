@@ -33,7 +33,7 @@ type formField struct {
 	on    bool   // fieldToggle
 	value string // fieldText
 	hint  string // fieldText: shown dim while empty
-	off   bool   // fieldToggle: shown but not changeable
+	off   bool   // fieldToggle: shown but not changeable; fieldText: shown dim, not used
 	t     nsops.NSType
 	isNS  bool // a namespace type toggle
 }
@@ -121,9 +121,12 @@ func formLines(st *Styles, fields []formField, cur, w int) []string {
 			if i == cur {
 				val += "█"
 			}
-			if f.value == "" && i != cur {
+			switch {
+			case f.off && i != cur:
+				line = st.Dim.Render(lbl + fit(strings.TrimSpace(val+"  "+f.hint), max(w-len(lbl), 0)))
+			case f.value == "" && i != cur:
 				line = st.Key.Render(lbl) + st.Dim.Render(fit(f.hint, max(w-len(lbl), 0)))
-			} else {
+			default:
 				line = st.Key.Render(lbl) + st.Value.Render(fit(val, max(w-len(lbl), 0)))
 			}
 			if i == cur {
@@ -169,7 +172,7 @@ func spawnTypeNote(t nsops.NSType) string {
 	case nsops.NetNS:
 		return "own network stack: only lo, brought up"
 	case nsops.UserNS:
-		return "own uids and capabilities (needed as a normal user)"
+		return "own uids; root inside (needed as a normal user)"
 	case nsops.CgroupNS:
 		return "own view of the cgroup tree"
 	case nsops.TimeNS:
@@ -181,7 +184,7 @@ func spawnTypeNote(t nsops.NSType) string {
 // Field indexes of the spawn form after the eight type toggles.
 const (
 	spawnHostname = nsops.NumTypes + iota
-	spawnMapRoot
+	spawnMapCurrent
 	spawnCommand
 	spawnFields
 )
@@ -205,9 +208,40 @@ func newSpawnForm(hostname string, rootless bool) *spawnForm {
 				(rootless && t == nsops.UserNS)}
 	}
 	f.fields[spawnHostname] = formField{kind: fieldText, label: "hostname", value: hostname, hint: "(keep the current one)"}
-	f.fields[spawnMapRoot] = formField{kind: fieldToggle, label: "map-root-user", note: "be root inside a new user namespace (unshare -r)"}
+	f.fields[spawnMapCurrent] = formField{kind: fieldToggle, label: "map-current-user",
+		note: "your own uid inside, not root (--map-current-user)"}
 	f.fields[spawnCommand] = formField{kind: fieldText, label: "command", hint: "(your $SHELL, else /bin/sh)"}
+	f.sync()
 	return f
+}
+
+// sync greys out the hostname while no uts namespace is ticked: the
+// hostname of the caller's own namespace is never changed.
+func (f *spawnForm) sync() {
+	h := &f.fields[spawnHostname]
+	h.off = !f.wants(nsops.UTSNS)
+	h.hint = "(keep the current one)"
+	if h.off {
+		h.hint = "(not used: tick uts for a hostname of its own)"
+	}
+}
+
+// wants reports whether the type's toggle is ticked.
+func (f *spawnForm) wants(t nsops.NSType) bool {
+	for i := range nsops.NumTypes {
+		if f.fields[i].t == t {
+			return f.fields[i].on
+		}
+	}
+	return false
+}
+
+// hostname is the hostname the spawn sets: none without a uts namespace.
+func (f *spawnForm) hostname() string {
+	if f.fields[spawnHostname].off {
+		return ""
+	}
+	return strings.TrimSpace(f.fields[spawnHostname].value)
 }
 
 // spec builds the spawn spec the form describes.
@@ -219,8 +253,8 @@ func (f *spawnForm) spec() nsops.SpawnSpec {
 		}
 	}
 	s := nsops.NewSpawnSpec(types...)
-	s.Hostname = strings.TrimSpace(f.fields[spawnHostname].value)
-	s.MapRootUser = f.fields[spawnMapRoot].on
+	s.Hostname = f.hostname()
+	s.MapCurrentUser = f.fields[spawnMapCurrent].on
 	s.Args = commandArgs(f.fields[spawnCommand].value)
 	return s
 }
@@ -245,7 +279,7 @@ func (f *spawnForm) tab() string { return "spawn" + f.detail() }
 // hostname and the command, when given.
 func (f *spawnForm) detail() string {
 	t := ""
-	if h := strings.TrimSpace(f.fields[spawnHostname].value); h != "" {
+	if h := f.hostname(); h != "" {
 		t += " " + h
 	}
 	if c := strings.TrimSpace(f.fields[spawnCommand].value); c != "" {
@@ -256,14 +290,15 @@ func (f *spawnForm) detail() string {
 
 func (f *spawnForm) key(msg tea.KeyPressMsg) formAction {
 	a := formKey(f.fields, &f.cur, msg)
-	if f.cur == spawnMapRoot && f.fields[spawnMapRoot].on {
-		// map-root-user needs a user namespace: tick it along.
+	if f.cur == spawnMapCurrent && f.fields[spawnMapCurrent].on {
+		// A user mapping needs a user namespace: tick it along.
 		for i := range nsops.NumTypes {
 			if f.fields[i].t == nsops.UserNS {
 				f.fields[i].on = true
 			}
 		}
 	}
+	f.sync()
 	if a == formSubmit {
 		if err := f.spec().Validate(); err != nil {
 			f.err = err.Error()

@@ -192,13 +192,13 @@ static char *read_answer(int fd, int sigfd, struct parser *p, size_t *len)
 
 	*len = 0;
 	if (!buf)
-		nstui_die(1, "spawn: out of memory");
+		nstui_die(EXIT_SETUP, "spawn: out of memory");
 	while (open || !p->reaped) {
 		struct pollfd pf[3] = { { open ? fd : -1, POLLIN, 0 }, { sigfd, POLLIN, 0 }, { p->pidfd, POLLIN, 0 } };
 		ssize_t n;
 
 		if (poll(pf, 3, p->pidfd < 0 && !open ? 100 : -1) < 0 && errno != EINTR)
-			nstui_die(1, "spawn: poll: %s", strerror(errno));
+			nstui_die(EXIT_SETUP, "spawn: poll: %s", strerror(errno));
 		parser_signals(sigfd, p);
 		if (!open || !pf[0].revents)
 			continue;
@@ -243,10 +243,10 @@ static void receive(int fd, int sigfd, struct parser *p, struct request *r)
 		if ((sig = pending_death(sigfd)))
 			_exit(sig); /* ended with us (ctrl-c): the shell says so */
 		if (WIFSIGNALED(p->status))
-			nstui_die(1, "spawn: the command line parser died (signal %d)", WTERMSIG(p->status));
+			nstui_die(EXIT_SETUP, "spawn: the command line parser died (signal %d)", WTERMSIG(p->status));
 		if (WIFEXITED(p->status) && WEXITSTATUS(p->status) != 0)
 			_exit(WEXITSTATUS(p->status)); /* it said why */
-		nstui_die(1, "spawn: the command line parser ended without an answer");
+		nstui_die(EXIT_SETUP, "spawn: the command line parser ended without an answer");
 	}
 	*r = (struct request){ 0 };
 	r->flags = strtoul(next(buf, len, &pos) ?: "0", NULL, 10);
@@ -260,21 +260,21 @@ static void receive(int fd, int sigfd, struct parser *p, struct request *r)
 }
 
 /* start_error says in one line why the namespaces could not be made and
- * what to do (as nstui's startError did), and exits 1. */
+ * what to do (as nstui's startError did), and exits 125 (EXIT_SETUP). */
 static void __attribute__((noreturn)) start_error(const struct request *r, int err)
 {
 	char e[128];
 
 	nstui_err_text(e, sizeof(e), err);
 	if (err == EPERM && !(r->flags & CLONE_NEWUSER) && geteuid() != 0)
-		nstui_die(1, "creating namespaces needs root (CAP_SYS_ADMIN): run as root, or add --user (-U) to create them as a normal user");
+		nstui_die(EXIT_SETUP, "creating namespaces needs root (CAP_SYS_ADMIN): run as root, or add --user (-U) to create them as a normal user");
 	if (err == EPERM)
-		nstui_die(1, "cannot create the namespaces: %s (the user namespace may be restricted, or a setgroups/id map is not allowed for this user)", e);
+		nstui_die(EXIT_SETUP, "cannot create the namespaces: %s (the user namespace may be restricted, or a setgroups/id map is not allowed for this user)", e);
 	if (err == ENOSPC)
-		nstui_die(1, "cannot create the namespaces: %s (a namespace limit in /proc/sys/user is reached)", e);
+		nstui_die(EXIT_SETUP, "cannot create the namespaces: %s (a namespace limit in /proc/sys/user is reached)", e);
 	if (err == EINVAL)
-		nstui_die(1, "cannot create the namespaces: %s (this kernel may lack one of the types)", e);
-	nstui_die(1, "start the sandbox: %s", e);
+		nstui_die(EXIT_SETUP, "cannot create the namespaces: %s (this kernel may lack one of the types)", e);
+	nstui_die(EXIT_SETUP, "start the sandbox: %s", e);
 }
 
 /* write_file writes text to /proc/<pid>/<name>; an errno or 0. */
@@ -358,7 +358,7 @@ static void __attribute__((noreturn)) drive(pid_t init, int sigfd, int jobfd)
 		pid_t pid;
 
 		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			nstui_die(1, "spawn: poll: %s", strerror(errno));
+			nstui_die(EXIT_SETUP, "spawn: poll: %s", strerror(errno));
 		if (p[1].revents) {
 			ssize_t n = read(jobfd, msg, sizeof(msg));
 
@@ -413,15 +413,15 @@ static void __attribute__((noreturn)) spawn(struct request *r, int sigfd)
 	if ((fgp = tcgetpgrp(STDIN_FILENO)) > 0) {
 		r->cfg.fg = fgp == getpgrp();
 		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, jobs) != 0)
-			nstui_die(1, "spawn: job control link: socketpair: %s", nstui_err_text(e, sizeof(e), errno));
+			nstui_die(EXIT_SETUP, "spawn: job control link: socketpair: %s", nstui_err_text(e, sizeof(e), errno));
 	}
 	/* The init polls this pidfd: when we die, even by SIGKILL, it takes
 	 * the sandbox down. */
 	parentfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	if (parentfd < 0)
-		nstui_die(1, "spawn: pidfd_open self: %s", nstui_err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "spawn: pidfd_open self: %s", nstui_err_text(e, sizeof(e), errno));
 	if ((r->flags & CLONE_NEWUSER) && pipe2(sync, O_CLOEXEC) != 0)
-		nstui_die(1, "spawn: pipe: %s", nstui_err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "spawn: pipe: %s", nstui_err_text(e, sizeof(e), errno));
 
 	/* fork() with namespace flags: the child is a copy of this
 	 * single-threaded C process and runs the init without an exec. */
@@ -457,7 +457,7 @@ static void __attribute__((noreturn)) spawn(struct request *r, int sigfd)
 			start_error(r, err);
 		}
 		if (write(sync[1], &go, 1) != 1)
-			nstui_die(1, "spawn: release the init: %s", nstui_err_text(e, sizeof(e), errno));
+			nstui_die(EXIT_SETUP, "spawn: release the init: %s", nstui_err_text(e, sizeof(e), errno));
 		close(sync[1]);
 	}
 	if (jobs[0] >= 0)
@@ -598,10 +598,10 @@ __attribute__((constructor)) static void nstui_spawn_driver(int argc, char **arg
 	syscall(SYS_rt_sigprocmask, SIG_SETMASK, NULL, &mask, sizeof(mask));
 	sigfd = nstui_block_signals();
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
-		nstui_die(1, "spawn: socketpair: %s", nstui_err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "spawn: socketpair: %s", nstui_err_text(e, sizeof(e), errno));
 	parser.pid = fork();
 	if (parser.pid < 0)
-		nstui_die(1, "spawn: fork: %s", nstui_err_text(e, sizeof(e), errno));
+		nstui_die(EXIT_SETUP, "spawn: fork: %s", nstui_err_text(e, sizeof(e), errno));
 	if (parser.pid == 0) {
 		/* The Go runtime starts with the caller's signal state. */
 		close(sigfd);
