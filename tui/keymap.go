@@ -25,6 +25,10 @@ type KeyMap struct {
 	Spawn     key.Binding
 	EnterNS   key.Binding
 	FocusPane key.Binding
+	// PaneNext and PanePrev give the keys to the next or previous pane
+	// (every pane, also past the ninth).
+	PaneNext  key.Binding
+	PanePrev  key.Binding
 	ClosePane key.Binding
 	Split     key.Binding
 	// SendPrefix types the prefix key into the shown pane, for programs
@@ -65,6 +69,8 @@ func DefaultKeyMap() KeyMap {
 		Spawn:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "spawn shell")),
 		EnterNS:    key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "enter")),
 		FocusPane:  key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "focus pane")),
+		PaneNext:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n/N", "next/prev pane")),
+		PanePrev:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous pane")),
 		ClosePane:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "close pane")),
 		Split:      key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "split/tabs")),
 		SendPrefix: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "send prefix to pane")),
@@ -91,7 +97,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.NextPane, k.PrevPane, k.Open, k.Back, k.View, k.Refresh},
 		{k.Filter, k.Accept, k.Cancel, k.DeleteWord, k.Help, k.Quit},
-		{k.Spawn, k.EnterNS, k.FocusPane, k.ClosePane, k.Split, k.SendPrefix, k.ScrollBack, k.ScrollFwd},
+		{k.Spawn, k.EnterNS, k.FocusPane, k.PaneNext, k.ClosePane, k.Split, k.SendPrefix, k.ScrollBack, k.ScrollFwd},
 	}
 }
 

@@ -786,3 +786,62 @@ func TestPaneTabBarKeepsShownTabWhole(t *testing.T) {
 		t.Errorf("tab bar %q lost a pane's number", b)
 	}
 }
+
+// TestPaneNextPrevReachEveryPane: 1-9 reach nine panes; n and N reach
+// every pane, and the tab bar keeps the shown one on screen when the tabs
+// of eleven panes do not fit.
+func TestPaneNextPrevReachEveryPane(t *testing.T) {
+	d := newAsyncDriver(t, 80, 24, WithShells(&staticShells{}))
+	t.Cleanup(func() {
+		for _, p := range d.m.ws.panes {
+			p.stop()
+		}
+	})
+	for i := 1; i <= 11; i++ {
+		if i > 1 {
+			d.send(keyMsgCtrl(']'))
+		}
+		d.keys("s", "enter")
+		d.waitFor("pane "+itoa(uint64(i)), func() bool { return len(d.m.ws.panes) == i && d.m.ws.paneFocus })
+	}
+	bar := func() string {
+		for _, l := range strings.Split(d.screen(), "\n") {
+			if strings.Contains(l, " explorer ") {
+				return l
+			}
+		}
+		t.Fatalf("no tab bar on screen:\n%s", d.screen())
+		return ""
+	}
+	d.send(keyMsgCtrl(']'))
+	d.keys("1")
+	if d.m.ws.active != 0 || !d.m.ws.paneFocus {
+		t.Fatalf("1: active %d, focus %v", d.m.ws.active, d.m.ws.paneFocus)
+	}
+	d.send(keyMsgCtrl(']'))
+	d.keys("N") // from the first pane back to the last, the eleventh
+	if d.m.ws.active != 10 || !d.m.ws.paneFocus {
+		t.Fatalf("N from pane 1: active %d (want 10), focus %v", d.m.ws.active, d.m.ws.paneFocus)
+	}
+	if b := bar(); !strings.Contains(b, " 11 "+d.m.ws.panes[10].tab+" ● ") || !strings.Contains(b, "…") || ansi.StringWidth(b) > 80 {
+		t.Errorf("pane 11 shown: tab bar %q (%d cells), want its whole tab, an ellipsis for the hidden ones, within 80", b, ansi.StringWidth(b))
+	}
+	// Its hit box is where it is drawn; the hidden ones have none.
+	r := d.m.ws.tabRects[11]
+	if r.w == 0 || !strings.HasPrefix(string([]rune(bar())[r.x:]), " 11 ") {
+		t.Errorf("pane 11's tab hit box %+v does not cover its tab in %q", r, bar())
+	}
+	d.send(keyMsgCtrl(']'))
+	d.keys("n") // and on round to the first
+	if d.m.ws.active != 0 || !d.m.ws.paneFocus {
+		t.Fatalf("n from pane 11: active %d (want 0)", d.m.ws.active)
+	}
+	// A pane reached this way can be closed with x.
+	d.send(keyMsgCtrl(']'))
+	d.keys("N")
+	d.send(keyMsgCtrl(']'))
+	d.keys("x")
+	d.waitFor("the question", func() bool { return d.m.ws.confirm != nil })
+	d.keys("y")
+	d.waitFor("pane 11 closed", func() bool { return len(d.m.ws.panes) == 10 })
+}

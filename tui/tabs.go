@@ -368,6 +368,17 @@ func (m *Model) workspaceKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		ws.splitSet = true
 		m.layout()
 		return m.resizePanes(), true
+	case key.Matches(msg, m.keys.PaneNext), key.Matches(msg, m.keys.PanePrev):
+		if len(ws.panes) == 0 {
+			ws.notice = "no panes yet: s spawns a shell, e enters a namespace"
+			return nil, true
+		}
+		step := 1
+		if key.Matches(msg, m.keys.PanePrev) {
+			step = -1
+		}
+		ws.active = (ws.active + step + len(ws.panes)) % len(ws.panes)
+		return m.setPaneFocus(true), true
 	case key.Matches(msg, m.keys.SendPrefix):
 		return m.sendPrefix(), true
 	case key.Matches(msg, m.keys.FocusPane):
@@ -850,9 +861,33 @@ func (m *Model) tabBar() string {
 		}
 		ls, w = labels(other, 28)
 	}
-	if p := ws.activePane(); p != nil && w > m.width { // still too wide: the shown pane's name gives what is missing
+	// Still too wide (many panes): tabs far from the shown one give way,
+	// an ellipsis on each side that lost some.
+	lo, hi, act := 1, len(ls)-1, ws.active+1
+	within := func() int {
+		n := ansiWidth(ls[0]) + 1
+		for _, l := range ls[lo : hi+1] {
+			n += ansiWidth(l) + 1
+		}
+		if lo > 1 {
+			n += 2 // "… "
+		}
+		if hi < len(ls)-1 {
+			n += 2
+		}
+		return n
+	}
+	for w > m.width && (lo < act || hi > act) {
+		if act-lo >= hi-act {
+			lo++
+		} else {
+			hi--
+		}
+		w = within()
+	}
+	if p := ws.activePane(); p != nil && w > m.width { // the shown pane's name gives what is missing
 		have := min(len([]rune(p.tab)), 28)
-		ls, _ = labels(0, max(have-(w-m.width), 0))
+		ls[act] = label(ws.active, max(have-(w-m.width), 0))
 	}
 
 	ws.tabRects = ws.tabRects[:0]
@@ -860,6 +895,14 @@ func (m *Model) tabBar() string {
 	var b strings.Builder
 	x := 0
 	for i, text := range ls {
+		if i > 0 && (i < lo || i > hi) {
+			ws.tabRects = append(ws.tabRects, rect{}) // not on screen: no hit box
+			if i == lo-1 || i == hi+1 {
+				b.WriteString(st.Dim.Render("…") + " ")
+				x += 2
+			}
+			continue
+		}
 		on, focused := !ws.paneFocus, !ws.paneFocus // the explorer's tab
 		if i > 0 {
 			on, focused = i-1 == ws.active, ws.paneFocus && i-1 == ws.active
