@@ -368,7 +368,15 @@ func TestTUIResizeAndTooSmall(t *testing.T) {
 	if !strings.Contains(scr, "terminal too small: 40x10") || !strings.Contains(scr, "at least 80x24") {
 		t.Fatalf("no too-small notice:\n%s", scr)
 	}
-	d.keys("j") // keys still work while small
+	d.keys("j", "s", "e", "enter") // nothing acts unseen while small
+	if d.m.ws.spawn != nil || d.m.ws.enter != nil || d.m.explorer.focus != focusList {
+		t.Fatal("a key pressed while too small opened something unseen")
+	}
+	// A tiny window still shows the way out, in as many lines as it has.
+	d.send(tea.WindowSizeMsg{Width: 20, Height: 5})
+	if scr := d.screen(); !strings.Contains(strings.ReplaceAll(scr, "\n", " "), "q quits") || strings.Count(scr, "\n") >= 5 {
+		t.Fatalf("20x5: want the short notice with the way out in 5 lines:\n%s", scr)
+	}
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	scr = d.screen()
 	if got := strings.Count(scr, "\n") + 1; got != 24 {
@@ -379,8 +387,8 @@ func TestTUIResizeAndTooSmall(t *testing.T) {
 			t.Fatalf("line %d is %d cells wide: %q", i, w, l)
 		}
 	}
-	if selectedRow(t, d).ID == sel {
-		t.Fatal("the key pressed while too small was lost")
+	if selectedRow(t, d).ID != sel {
+		t.Fatal("a key pressed while too small moved the selection unseen")
 	}
 }
 

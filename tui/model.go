@@ -211,6 +211,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Quit):
 		return tea.Quit
+	case m.tooSmall():
+		// Nothing shows but the notice: a key would act unseen (open a
+		// form that a blind enter then starts). Only q and ctrl+c work.
+		return nil
 	case key.Matches(msg, m.keys.Help):
 		m.showHelp, m.helpTop = !m.showHelp, 0
 		return nil
@@ -295,13 +299,25 @@ func (m *Model) render() string {
 
 func (m *Model) tooSmallView() string {
 	what := "press q to quit"
-	if p := m.ws.activePane(); p != nil && m.ws.paneFocus && p.running() {
+	if c := m.ws.confirm; c != nil { // asked before the window shrank, or by q since
+		what = "answer: " + strings.ReplaceAll(c.text, "\n", " ") + " (y/n)"
+	} else if p := m.ws.activePane(); p != nil && m.ws.paneFocus && p.running() {
 		// Keys still go to the (hidden) program, as in tmux: say so.
 		what = "keys still go to the pane; " + m.prefixKey().Help().Key + " leaves it"
 	}
 	msg := fmt.Sprintf("terminal too small: %dx%d\nnstui needs at least %dx%d.\nEnlarge the window, or %s.",
 		m.width, m.height, MinWidth, MinHeight, what)
 	lines := wrap(msg, max(m.width-2, 1))
+	if len(lines) > m.height { // a tiny window: the short form, the way out first
+		short := "q quits"
+		switch {
+		case m.ws.confirm != nil:
+			short = "quit/close? y/n"
+		case what != "press q to quit":
+			short = m.prefixKey().Help().Key + ": leave pane"
+		}
+		lines = wrap(fmt.Sprintf("%s · too small (%dx%d < %dx%d)", short, m.width, m.height, MinWidth, MinHeight), max(m.width, 1))
+	}
 	for i, l := range lines {
 		lines[i] = fit(l, m.width)
 	}
