@@ -404,11 +404,17 @@ func TestPaneEnterNeedsOwnerAsUser(t *testing.T) {
 
 func TestPaneStartErrorShown(t *testing.T) {
 	d := newAsyncDriver(t, 120, 36)
-	d.shells.fail = errors.New("pidfd_open(1201): ESRCH (no such process): target exited")
+	d.shells.fail = errors.New("open namespace ipc:4026532404: open /proc/8013/ns/ipc: ENOENT (no such file or directory): target exited or never existed; pick a running process")
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 	d.keys("s", "enter")
-	d.waitText("could not start spawn pid,mnt,uts,ipc,net box1: pidfd_open(1201): ESRCH")
+	// At 80 columns the reason is wrapped in a box, never cut: its end shows.
+	d.waitText("Could not start spawn pid,mnt,uts,ipc,net box1:", "target exited or never existed", "any key closes")
 	if len(d.m.ws.panes) != 0 {
 		t.Fatal("a pane opened for a failed start")
+	}
+	d.keys("x") // any key closes it, and does nothing else
+	if d.m.ws.confirm != nil || strings.Contains(d.screen(), "Could not start") || len(d.m.ws.panes) != 0 {
+		t.Fatalf("a key did not close the failure box:\n%s", d.screen())
 	}
 }
 

@@ -45,6 +45,9 @@ type confirmKind int
 const (
 	confirmClose confirmKind = iota
 	confirmQuit
+	// confirmFailed is no question: why a pane could not start, whole
+	// (a footer line cuts it); any key closes it.
+	confirmFailed
 )
 
 // confirmDialog is a yes/no question.
@@ -161,7 +164,7 @@ func (m *Model) updateWorkspace(msg tea.Msg) (tea.Cmd, bool) {
 	case paneStartedMsg:
 		ws.starting--
 		if msg.err != nil {
-			ws.notice = "could not start " + msg.title + ": " + msg.err.Error()
+			ws.confirm = &confirmDialog{kind: confirmFailed, text: "Could not start " + msg.title + ":\n" + msg.err.Error()}
 			return nil, true
 		}
 		if ws.quiting {
@@ -452,6 +455,10 @@ func (m *Model) quitKey() (tea.Cmd, bool) {
 func (m *Model) confirmKey(msg tea.KeyPressMsg) tea.Cmd {
 	ws := &m.ws
 	c := ws.confirm
+	if c.kind == confirmFailed {
+		ws.confirm = nil
+		return nil
+	}
 	switch msg.String() {
 	case "y", "Y", "enter":
 		ws.confirm = nil
@@ -810,19 +817,30 @@ func overlay(body, box string, w, h int, widths ansi.Method) string {
 
 func (m *Model) confirmView() string {
 	st := &m.styles
-	lines := strings.Split(m.ws.confirm.text, "\n")
+	c := m.ws.confirm
+	lines := strings.Split(c.text, "\n")
 	w := 0
 	for _, l := range lines {
 		w = max(w, ansiWidth(l))
 	}
 	w = min(max(w+4, 40), m.width-4)
+	title, keys, s := "Confirm", "  y/enter yes · n/esc no", st.Value
+	if c.kind == confirmFailed {
+		title, keys, s = "Failed", "  any key closes", st.Error
+	}
 	var body []string
 	body = append(body, "")
-	for _, l := range lines {
+	for i, l := range lines {
+		if i > 0 { // the reason: wrapped, never cut
+			for _, wl := range wrap(l, w-4) {
+				body = append(body, s.Render(fit("  "+wl, w-2)))
+			}
+			continue
+		}
 		body = append(body, st.Value.Render(fit("  "+l, w-2)))
 	}
-	body = append(body, "", st.Dim.Render(fit("  y/enter yes · n/esc no", w-2)))
-	return drawPanel(*st, "Confirm", body, w, len(body)+2, true)
+	body = append(body, "", st.Dim.Render(fit(keys, w-2)))
+	return drawPanel(*st, title, body, w, len(body)+2, true)
 }
 
 // tabBar is the line above the body: the explorer and each pane, the shown
@@ -1011,6 +1029,8 @@ func (m *Model) workspaceFooter() (string, bool) {
 	switch {
 	case ws.notice != "":
 		left = st.Error.Render(" " + ws.notice)
+	case ws.confirm != nil && ws.confirm.kind == confirmFailed:
+		left = m.help.ShortHelpView([]key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("any key", "close"))})
 	case ws.confirm != nil:
 		left = m.help.ShortHelpView([]key.Binding{
 			key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
