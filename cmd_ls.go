@@ -29,6 +29,7 @@ type lsOptions struct {
 	members    string
 	noHeadings bool
 	raw        bool
+	list       bool
 	refresh    int  // hidden: scan this many extra times on the same Scanner (benchmarks)
 	details    bool // hidden: read every process's details even when not printed (benchmarks)
 }
@@ -45,6 +46,12 @@ func newLsCmd() *cobra.Command {
 the same meaning: NS (inode), TYPE, PATH, NPROCS, PID (lowest member), PPID,
 COMMAND, UID, USER, NETNSID, NSFS, PNS (parent), ONS (owner).
 
+The defaults are lsns's: NS, TYPE, NPROCS, PID, USER and COMMAND, plus
+NETNSID and NSFS before COMMAND when -t net is given; COMMAND draws the
+process tree (a namespace whose lowest process is the child of another row's
+process hangs under that row), as with -T process, unless -l, --output-all
+or -J without -o (every column, flat, like lsns -J --output-all) is given.
+
 Beyond lsns it finds namespaces held only by an open file descriptor, by an
 nsfs bind mount in any mount namespace (ip netns add, unshare --net=FILE), by
 a socket, by a child namespace (hidden levels of the user and pid hierarchy)
@@ -57,6 +64,7 @@ user may read, and a notice says so.`,
   nstui ls -o NS,TYPE,HOLDERS,NAMES
   nstui ls -T owner              # the ownership tree (-T parent, -T process)
   nstui ls -p 1234               # the namespaces of process 1234
+  nstui ls -l                    # a flat list, without the process tree
   nstui ls -J | jq .             # JSON: every lsns key plus holders, names, members
   nstui ls --members net:4026531840   # member processes of one namespace, as a tree`,
 		Args: cobra.NoArgs,
@@ -68,7 +76,8 @@ user may read, and a notice says so.`,
 	f.StringVarP(&o.output, "output", "o", "", "columns to print, comma-separated (see the list below)")
 	f.BoolVar(&o.outputAll, "output-all", false, "print every column")
 	f.BoolVarP(&o.json, "json", "J", false, "JSON output: every column plus holders, names and members")
-	f.StringVarP(&o.tree, "tree", "T", "", "tree format: owner, parent or process")
+	f.StringVarP(&o.tree, "tree", "T", "", "tree format: owner, parent or process (default: the process tree in COMMAND, as lsns draws it)")
+	f.BoolVarP(&o.list, "list", "l", false, "list format: no default process tree (an explicit -T still draws its tree, as in lsns)")
 	f.StringArrayVarP(&o.types, "type", "t", nil, "only namespaces of this type (cgroup, ipc, mnt, net, pid, time, user, uts); repeatable")
 	f.StringVarP(&o.task, "task", "p", "", "only the namespaces of this process")
 	f.StringVar(&o.members, "members", "", "list the member processes of one namespace (TYPE:INODE or INODE) as a tree")
@@ -231,17 +240,26 @@ func holdersJSON(ns *nsops.Namespace) []holderJSON {
 	return out
 }
 
+// lsDefaultColumns are lsns's default columns; with -t net among the types
+// lsns adds NETNSID and NSFS before COMMAND (whatever other types are asked).
+func lsDefaultColumns(types []nsops.NSType) string {
+	if slices.Contains(types, nsops.NetNS) {
+		return "NS,TYPE,NPROCS,PID,USER,NETNSID,NSFS,COMMAND"
+	}
+	return "NS,TYPE,NPROCS,PID,USER,COMMAND"
+}
+
 // selectColumns resolves -o / --output-all / the defaults.
-func selectColumns(o *lsOptions) ([]lsColumn, error) {
+func selectColumns(o *lsOptions, types []nsops.NSType) ([]lsColumn, error) {
 	all := lsColumns()
 	if o.outputAll || (o.json && o.output == "") {
 		return all, nil
 	}
 	spec := o.output
 	if spec == "" {
-		spec = "NS,TYPE,NPROCS,PID,USER,COMMAND"
+		spec = lsDefaultColumns(types)
 	} else if strings.HasPrefix(spec, "+") {
-		spec = "NS,TYPE,NPROCS,PID,USER,COMMAND," + spec[1:]
+		spec = lsDefaultColumns(types) + "," + spec[1:]
 	}
 	var out []lsColumn
 	for _, name := range strings.Split(spec, ",") {
@@ -261,6 +279,22 @@ func selectColumns(o *lsOptions) ([]lsColumn, error) {
 	return out, nil
 }
 
+// lsTree returns the tree relation rows are drawn with ("" for a flat list).
+// lsns draws the process tree unless -l or --output-all is given (-o keeps
+// it); -J without -o means every column here, so it stays flat as lsns -J
+// --output-all does. The process tree lives in COMMAND: without that column
+// lsns keeps rows flat, in inode order.
+func lsTree(o *lsOptions, cols []lsColumn) string {
+	tree := o.tree
+	if tree == "" && !o.list && !o.outputAll && !(o.json && o.output == "") {
+		tree = "process"
+	}
+	if tree == "process" && !slices.ContainsFunc(cols, func(c lsColumn) bool { return c.name == "COMMAND" }) {
+		return ""
+	}
+	return tree
+}
+
 func columnNames(cols []lsColumn) string {
 	names := make([]string, len(cols))
 	for i, c := range cols {
@@ -271,10 +305,6 @@ func columnNames(cols []lsColumn) string {
 
 // runLs scans once and prints what the options ask for.
 func runLs(stdout, stderr io.Writer, o *lsOptions) error {
-	cols, err := selectColumns(o)
-	if err != nil {
-		return err
-	}
 	var types []nsops.NSType
 	for _, spec := range o.types {
 		for _, name := range strings.Split(spec, ",") {
@@ -284,6 +314,10 @@ func runLs(stdout, stderr io.Writer, o *lsOptions) error {
 			}
 			types = append(types, t)
 		}
+	}
+	cols, err := selectColumns(o, types)
+	if err != nil {
+		return err
 	}
 	switch o.tree {
 	case "", "owner", "parent", "process":
@@ -360,13 +394,14 @@ func runLs(stdout, stderr io.Writer, o *lsOptions) error {
 		}
 		rows = append(rows, ns)
 	}
-	// lsns lists by inode, whatever the type.
+	// lsns lists by inode, whatever the type (and treeRows relies on it).
 	slices.SortStableFunc(rows, func(a, b *nsops.Namespace) int { return cmp.Compare(a.ID.Ino, b.ID.Ino) })
 	v := &lsView{snap: snap}
+	tree := lsTree(o, cols)
 	if o.json {
-		return printLsJSON(stdout, v, rows, cols, o.tree)
+		return printLsJSON(stdout, v, rows, cols, tree)
 	}
-	return printLsTable(stdout, v, rows, cols, o)
+	return printLsTable(stdout, v, rows, cols, tree, o)
 }
 
 // parseNSRef parses "net:4026531840", "net:[4026531840]" or "4026531840".
@@ -399,18 +434,20 @@ func findNSRef(snap *nsops.Snapshot, t nsops.NSType, ino uint64, typed bool) *ns
 	return nil
 }
 
-// treeRows orders rows as a forest for -T: each row's parent row index (-1
-// for roots) and the depth-first order.
+// treeRows orders rows (sorted by inode) as a forest for -T: each row's
+// depth, whether it is its parent's last child, and the depth-first order.
 func treeRows(rows []*nsops.Namespace, rel string) (order []int, depth []int, last []bool) {
 	parentOf := make([]int, len(rows))
 	byID := make(map[nsops.NSID]int, len(rows))
-	byPID := make(map[int]int, len(rows))
 	for i, ns := range rows {
 		byID[ns.ID] = i
-		if _, ok := byPID[ns.PID]; !ok && ns.PID > 0 {
-			byPID[ns.PID] = i
-		}
 	}
+	// The process tree is lsns's: a row hangs under the row its lowest
+	// process's parent was last printed for, among the rows before it (a
+	// process stands for every namespace it is the lowest pid of, so the
+	// parent's latest row wins, and a parent whose rows all come later
+	// leaves the row a root).
+	lastRowOf := make(map[int]int, len(rows))
 	for i, ns := range rows {
 		parentOf[i] = -1
 		switch rel {
@@ -423,9 +460,13 @@ func treeRows(rows []*nsops.Namespace, rel string) (order []int, depth []int, la
 				parentOf[i] = j
 			}
 		case "process":
-			if j, ok := byPID[ns.PPID]; ok && j != i && ns.PID > 0 && ns.PPID != ns.PID {
+			if ns.PID <= 0 {
+				continue
+			}
+			if j, ok := lastRowOf[ns.PPID]; ok && ns.PPID > 0 {
 				parentOf[i] = j
 			}
+			lastRowOf[ns.PID] = i
 		}
 	}
 	children := make([][]int, len(rows))
@@ -494,21 +535,22 @@ func treePrefixes(order, depth []int, last []bool) []string {
 	return out
 }
 
-// printLsTable prints the lsns-like table (or tree).
-func printLsTable(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColumn, o *lsOptions) error {
+// printLsTable prints the lsns-like table, as a tree when tree names a
+// relation (see lsTree).
+func printLsTable(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColumn, tree string, o *lsOptions) error {
 	order := make([]int, len(rows))
 	for i := range order {
 		order[i] = i
 	}
 	var prefix []string
 	treeCol := -1
-	if o.tree != "" {
+	if tree != "" {
 		var depth []int
 		var last []bool
-		order, depth, last = treeRows(rows, o.tree)
+		order, depth, last = treeRows(rows, tree)
 		prefix = treePrefixes(order, depth, last)
 		want := "NS"
-		if o.tree == "process" {
+		if tree == "process" {
 			want = "COMMAND"
 		}
 		treeCol = slices.IndexFunc(cols, func(c lsColumn) bool { return c.name == want })
@@ -578,26 +620,34 @@ func writeTable(w io.Writer, cells [][]string, right []bool, raw bool) error {
 
 func displayWidth(s string) int { return len([]rune(s)) }
 
-// rawEscape writes blanks and control bytes as \xHH, as lsns -r does.
+// rawEscape writes what lsns -r (libsmartcols) escapes as \xHH: blanks,
+// backslashes and every byte that is not printable ASCII, so UTF-8 (tree
+// branches included) comes out byte by byte.
 func rawEscape(s string) string {
-	if !strings.ContainsAny(s, " \t\n\\") {
+	i := 0
+	for i < len(s) && !rawEscaped(s[i]) {
+		i++
+	}
+	if i == len(s) {
 		return s
 	}
 	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == ' ' || c == '\t' || c == '\n' || c == '\\' {
+	b.WriteString(s[:i])
+	for ; i < len(s); i++ {
+		if c := s[i]; rawEscaped(c) {
 			fmt.Fprintf(&b, `\x%02x`, c)
-			continue
+		} else {
+			b.WriteByte(c)
 		}
-		b.WriteByte(c)
 	}
 	return b.String()
 }
 
+func rawEscaped(c byte) bool { return c <= ' ' || c == '\\' || c >= 0x7f }
+
 // printLsJSON prints {"namespaces":[...]} with lsns's keys and JSON types,
-// plus holders, names, members and hidden. With -T, children nest. It
-// streams: on a big machine the output is megabytes.
+// plus holders, names, members and hidden. In a tree (see lsTree) children
+// nest. It streams: on a big machine the output is megabytes.
 func printLsJSON(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColumn, tree string) error {
 	// Every object has the same keys: build them once and share them, and
 	// take all objects and values from two allocations (thousands of rows).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nstui/nstui/internal/testutil"
+	"github.com/nstui/nstui/nsops"
 )
 
 // runLsBin runs the built nstui binary and returns stdout, stderr and the
@@ -400,5 +402,311 @@ func TestLsNonRootNotice(t *testing.T) {
 	}
 	if !strings.HasPrefix(strings.TrimSpace(out.String()), "NS") || strings.Count(out.String(), "\n") < 2 {
 		t.Errorf("stdout as nobody:\n%s", out.String())
+	}
+}
+
+// lsFakeNS is a namespace row for the table tests that need no scan.
+func lsFakeNS(t nsops.NSType, ino uint64, pid, ppid int, command string) *nsops.Namespace {
+	return &nsops.Namespace{ID: nsops.NSID{Ino: ino}, Type: t, NProcs: 1, PID: pid, PPID: ppid, Command: command,
+		UID: 0, User: "root", OwnerUID: -1}
+}
+
+// lsRender selects columns and the tree as runLs does and prints rows.
+func lsRender(t *testing.T, o *lsOptions, types []nsops.NSType, rows []*nsops.Namespace) string {
+	t.Helper()
+	cols, err := selectColumns(o, types)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	v := &lsView{snap: &nsops.Snapshot{}}
+	tree := lsTree(o, cols)
+	if o.json {
+		err = printLsJSON(&b, v, rows, cols, tree)
+	} else {
+		err = printLsTable(&b, v, rows, cols, tree, o)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestLsDefaultsLikeLsns pins lsns 2.38's defaults without a scan: the
+// default columns (NETNSID and NSFS join them with -t net, whatever other
+// types are asked), and the process tree in COMMAND, where a row hangs under
+// the latest earlier row of its process's parent; -l, --output-all, -J
+// without -o (all columns) and a column list without COMMAND print it flat.
+func TestLsDefaultsLikeLsns(t *testing.T) {
+	header := func(o *lsOptions, types ...nsops.NSType) string {
+		cols, err := selectColumns(o, types)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return columnNames(cols)
+	}
+	for _, tc := range []struct {
+		o     lsOptions
+		types []nsops.NSType
+		want  string
+	}{
+		{lsOptions{}, nil, "NS,TYPE,NPROCS,PID,USER,COMMAND"},
+		{lsOptions{}, []nsops.NSType{nsops.UTSNS}, "NS,TYPE,NPROCS,PID,USER,COMMAND"},
+		{lsOptions{}, []nsops.NSType{nsops.NetNS}, "NS,TYPE,NPROCS,PID,USER,NETNSID,NSFS,COMMAND"},
+		{lsOptions{}, []nsops.NSType{nsops.UTSNS, nsops.NetNS}, "NS,TYPE,NPROCS,PID,USER,NETNSID,NSFS,COMMAND"},
+		{lsOptions{output: "+PATH"}, []nsops.NSType{nsops.NetNS}, "NS,TYPE,NPROCS,PID,USER,NETNSID,NSFS,COMMAND,PATH"},
+		{lsOptions{output: "NS,TYPE"}, []nsops.NSType{nsops.NetNS}, "NS,TYPE"},
+	} {
+		if got := header(&tc.o, tc.types...); got != tc.want {
+			t.Errorf("columns for %+v -t %v: %s, want %s", tc.o, tc.types, got, tc.want)
+		}
+	}
+
+	// pid 10 is the lowest process of uts 1 and net 3; its child 11 leads pid 2
+	// and ipc 4; 12 (parent 11) leads mnt 5; 30's parent 40 only leads a
+	// later row, so 30's row stays a root; 50 has no process.
+	rows := []*nsops.Namespace{
+		lsFakeNS(nsops.UTSNS, 1, 10, 1, "a"),
+		lsFakeNS(nsops.PIDNS, 2, 11, 10, "b"),
+		lsFakeNS(nsops.NetNS, 3, 10, 1, "a"),
+		lsFakeNS(nsops.IPCNS, 4, 11, 10, "b"),
+		lsFakeNS(nsops.MntNS, 5, 12, 11, "c"),
+		lsFakeNS(nsops.UTSNS, 6, 30, 40, "d"),
+		lsFakeNS(nsops.IPCNS, 7, 40, 1, "e"),
+		lsFakeNS(nsops.NetNS, 8, 0, 0, ""),
+	}
+	rows[7].NProcs, rows[7].User = 0, ""
+	tree := "" +
+		"NS TYPE NPROCS PID USER COMMAND\n" +
+		" 1 uts       1  10 root a\n" +
+		" 2 pid       1  11 root └─b\n" +
+		" 3 net       1  10 root a\n" +
+		" 4 ipc       1  11 root └─b\n" +
+		" 5 mnt       1  12 root   └─c\n" +
+		" 6 uts       1  30 root d\n" +
+		" 7 ipc       1  40 root e\n" +
+		" 8 net       0          \n"
+	flat := strings.NewReplacer("  └─", "", "└─", "").Replace(tree)
+	for _, tc := range []struct {
+		o    lsOptions
+		want string
+	}{
+		{lsOptions{}, tree},
+		{lsOptions{tree: "process"}, tree},
+		{lsOptions{list: true}, flat},
+		{lsOptions{list: true, tree: "process"}, tree},
+		{lsOptions{raw: true}, "NS TYPE NPROCS PID USER COMMAND\n1 uts 1 10 root a\n2 pid 1 11 root \\xe2\\x94\\x94\\xe2\\x94\\x80b\n" +
+			"3 net 1 10 root a\n4 ipc 1 11 root \\xe2\\x94\\x94\\xe2\\x94\\x80b\n5 mnt 1 12 root \\x20\\x20\\xe2\\x94\\x94\\xe2\\x94\\x80c\n" +
+			"6 uts 1 30 root d\n7 ipc 1 40 root e\n8 net 0   \n"},
+		{lsOptions{output: "NS,COMMAND"}, "NS COMMAND\n 1 a\n 2 └─b\n 3 a\n 4 └─b\n 5   └─c\n 6 d\n 7 e\n 8 \n"},
+		{lsOptions{output: "NS,PID"}, "NS PID\n 1  10\n 2  11\n 3  10\n 4  11\n 5  12\n 6  30\n 7  40\n 8    \n"},
+	} {
+		if got := lsRender(t, &tc.o, nil, rows); got != tc.want {
+			t.Errorf("ls %+v:\n%s\nwant:\n%s", tc.o, got, tc.want)
+		}
+	}
+
+	// JSON nests the process tree as lsns -J does, unless all columns are
+	// printed (-J alone is lsns -J --output-all: flat) or -l is given.
+	top := func(o lsOptions) []uint64 {
+		var doc struct {
+			Namespaces []struct {
+				NS       uint64 `json:"ns"`
+				Children []struct {
+					NS uint64 `json:"ns"`
+				} `json:"children"`
+			} `json:"namespaces"`
+		}
+		out := lsRender(t, &o, nil, rows)
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("%+v: bad JSON %v:\n%s", o, err, out)
+		}
+		var ids []uint64
+		for _, n := range doc.Namespaces {
+			ids = append(ids, n.NS)
+		}
+		return ids
+	}
+	if got := top(lsOptions{json: true, output: "NS,COMMAND"}); !slices.Equal(got, []uint64{1, 3, 6, 7, 8}) {
+		t.Errorf("-J -o NS,COMMAND: top level %v, want the tree's roots 1 3 6 7 8", got)
+	}
+	for _, o := range []lsOptions{{json: true}, {json: true, outputAll: true}, {json: true, list: true, output: "NS,COMMAND"}, {json: true, output: "NS"}} {
+		if got := top(o); len(got) != len(rows) {
+			t.Errorf("%+v: top level %v, want all %d rows flat", o, got, len(rows))
+		}
+	}
+}
+
+// TestLsRawEscapesLikeLsns: -r escapes what libsmartcols does (blanks,
+// backslash, control bytes and every non-ASCII byte), nothing else.
+func TestLsRawEscapesLikeLsns(t *testing.T) {
+	for in, want := range map[string]string{
+		`sleep 1`:          `sleep\x201`,
+		"a\tb\nc\\d\x7f":   `a\x09b\x0ac\x5cd\x7f`,
+		"é └─x":            `\xc3\xa9\x20\xe2\x94\x94\xe2\x94\x80x`,
+		`sh -c "a & b" $x`: `sh\x20-c\x20"a\x20&\x20b"\x20$x`,
+		"plain/path:[1]":   "plain/path:[1]",
+	} {
+		if got := rawEscape(in); got != want {
+			t.Errorf("rawEscape(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// TestLsDefaultOutputMatchesLsns compares `nstui ls` with the real lsns for
+// the rows of namespaces this test makes: a process U in new uts, net and pid
+// namespaces whose child X (pid 1 of the new pid namespace) also has a new
+// ipc namespace. Usually the rows are, in inode order, uts (U), pid (X), net
+// (U), ipc (X): lsns hangs pid under uts and ipc under net (U's latest row)
+// in COMMAND, adds NETNSID and NSFS with -t net, and draws no tree with -l.
+// Other rows change as other tests run, so only these are compared, whole
+// (raw) and as fields (aligned), plus the header.
+func TestLsDefaultOutputMatchesLsns(t *testing.T) {
+	testutil.RequireRoot(t)
+	lsns, err := exec.LookPath("lsns")
+	if err != nil {
+		t.Fatalf("lsns not found (util-linux): %v", err)
+	}
+	u := lsStartSleeper(t, "unshare", "--kill-child", "--uts", "--net", "--pid", "--fork", "unshare", "--ipc", "sleep", "300")
+	uPID := u.Process.Pid
+	var xPID int
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		kids, _ := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", uPID, uPID))
+		if f := strings.Fields(string(kids)); len(f) == 1 {
+			xPID, _ = strconv.Atoi(f[0])
+			comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", xPID))
+			if strings.TrimSpace(string(comm)) == "sleep" {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("test namespaces not set up in time")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	ino := func(pid int, typ string) string {
+		return strconv.FormatUint(lsNSInode(t, fmt.Sprintf("/proc/%d/ns/%s", pid, typ)), 10)
+	}
+	mine := []string{ino(uPID, "uts"), ino(xPID, "pid"), ino(uPID, "net"), ino(xPID, "ipc")}
+	if ino(xPID, "ipc") == ino(uPID, "ipc") {
+		t.Fatalf("no new ipc namespace for pid %d", xPID)
+	}
+	// The kernel reuses freed inode numbers, so the rows' order can differ
+	// from the order of creation; a row of X nests when a row of U is before it.
+	n := make([]uint64, len(mine))
+	for i, s := range mine {
+		n[i], _ = strconv.ParseUint(s, 10, 64)
+	}
+	nests := min(n[0], n[2]) < max(n[1], n[3])
+	// A bind mount of the net namespace fills its NSFS column.
+	bind := t.TempDir() + "/netns"
+	if err := os.WriteFile(bind, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mount(fmt.Sprintf("/proc/%d/ns/net", uPID), bind, "", syscall.MS_BIND, ""); err != nil {
+		t.Fatalf("bind-mount the net namespace: %v", err)
+	}
+	t.Cleanup(func() { _ = syscall.Unmount(bind, syscall.MNT_DETACH) })
+
+	// ourRows returns the header and the lines of our namespaces, in order.
+	ourRows := func(out string, raw bool) []string {
+		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+		got := []string{strings.Join(strings.Fields(lines[0]), " ")}
+		for _, l := range lines[1:] {
+			if f := strings.Fields(l); len(f) > 0 && slices.Contains(mine, f[0]) {
+				if !raw {
+					l = strings.Join(f, " ")
+				}
+				got = append(got, l)
+			}
+		}
+		return got
+	}
+	x := strconv.Itoa(xPID)
+	for _, args := range [][]string{
+		{},
+		{"-t", "net"},
+		{"-t", "uts", "-t", "pid", "-t", "net", "-t", "ipc"},
+		{"-p", x},
+		{"-p", x, "-t", "net", "-t", "ipc", "-t", "pid"},
+		{"-l"},
+		{"-l", "-t", "net", "-t", "ipc"},
+		{"--tree=process"},
+		{"-l", "--tree=process"},
+		{"-o", "NS,TYPE,PID,COMMAND"},
+		{"-o", "NS,TYPE,PID"},
+		{"-o", "+PATH", "-t", "net", "-t", "ipc"},
+	} {
+		for _, raw := range []bool{false, true} {
+			a := slices.Clone(args)
+			if raw {
+				a = append(a, "-r")
+			}
+			want, err := exec.Command(lsns, a...).Output()
+			if err != nil {
+				t.Fatalf("lsns %v: %v", a, err)
+			}
+			got, stderr, code := runLsBin(t, append([]string{"ls"}, a...)...)
+			if code != 0 {
+				t.Fatalf("nstui ls %v: exit %d: %s", a, code, stderr)
+			}
+			w, g := ourRows(string(want), raw), ourRows(got, raw)
+			if len(w) < 2 {
+				t.Fatalf("lsns %v lists none of %v:\n%s", a, mine, want)
+			}
+			if len(args) == 0 && !raw && nests != strings.Contains(strings.Join(w, "\n"), "└─") {
+				t.Fatalf("lsns draws no process tree as this test expects (rows %v):\n%s", mine, strings.Join(w, "\n"))
+			}
+			if !slices.Equal(w, g) {
+				t.Errorf("ls %v, rows of %v:\nlsns:\n%s\nnstui:\n%s", a, mine, strings.Join(w, "\n"), strings.Join(g, "\n"))
+			}
+		}
+	}
+
+	// JSON: the same nesting as lsns -J with -o; -J alone is flat like
+	// lsns -J --output-all.
+	nesting := func(what string, b []byte) map[string]string {
+		type node struct {
+			NS       uint64  `json:"ns"`
+			Children []*node `json:"children"`
+		}
+		var doc struct {
+			Namespaces []*node `json:"namespaces"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatalf("%s: bad JSON: %v", what, err)
+		}
+		parent := map[string]string{}
+		var walk func(list []*node, up string)
+		walk = func(list []*node, up string) {
+			for _, n := range list {
+				id := strconv.FormatUint(n.NS, 10)
+				if slices.Contains(mine, id) {
+					parent[id] = up
+				}
+				walk(n.Children, id)
+			}
+		}
+		walk(doc.Namespaces, "")
+		return parent
+	}
+	for _, pair := range [][2][]string{
+		{{"-J", "-o", "NS,TYPE,PID,COMMAND"}, {"-J", "-o", "NS,TYPE,PID,COMMAND"}},
+		{{"-J", "-l", "-o", "NS,COMMAND"}, {"-J", "-l", "-o", "NS,COMMAND"}},
+		{{"-J"}, {"-J", "--output-all"}},
+	} {
+		want, err := exec.Command(lsns, pair[1]...).Output()
+		if err != nil {
+			t.Fatalf("lsns %v: %v", pair[1], err)
+		}
+		got, stderr, code := runLsBin(t, append([]string{"ls"}, pair[0]...)...)
+		if code != 0 {
+			t.Fatalf("nstui ls %v: exit %d: %s", pair[0], code, stderr)
+		}
+		w, g := nesting("lsns", want), nesting("nstui", []byte(got))
+		if len(w) != len(mine) || !maps.Equal(w, g) {
+			t.Errorf("nstui ls %v nests %v, lsns %v nests %v (child: parent)", pair[0], g, pair[1], w)
+		}
 	}
 }
