@@ -27,6 +27,13 @@ type Iface struct {
 	MTU   int      `json:"mtu"`
 	MAC   string   `json:"mac"`   // "" when the link has none
 	Addrs []string `json:"addrs"` // CIDR, IPv4 first then IPv6, as the kernel lists them
+	// Link is the index of the interface this one is stacked on or paired
+	// with (a veth's peer, a vlan's parent; IFLA_LINK), 0 for none; as
+	// `ip link` prints it, "veth0@if7". LinkNetnsID is the id, in this
+	// namespace, of the network namespace that interface lives in when it
+	// is another one (IFLA_LINK_NETNSID; `ip link`'s link-netnsid), else -1.
+	Link        int `json:"link"`
+	LinkNetnsID int `json:"link_netnsid"`
 }
 
 // Route is one route of the main table (what `ip route` and `ip -6 route` show).
@@ -73,6 +80,11 @@ func readNetDetails(src *detailsSource) (*NetDetails, error) {
 			State: operStateName(a.OperState),
 			Up:    a.Flags&net.FlagUp != 0,
 			MTU:   a.MTU,
+			// netlink reports NetNsID -1 when the attribute is absent.
+			LinkNetnsID: a.NetNsID,
+		}
+		if a.ParentIndex != a.Index {
+			ifc.Link = a.ParentIndex
 		}
 		if len(a.HardwareAddr) > 0 {
 			ifc.MAC = a.HardwareAddr.String()

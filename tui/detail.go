@@ -323,7 +323,7 @@ func detailsLines(d *nsops.Details, width int) []dline {
 	case d.UTS != nil:
 		out = append(out, field("hostname", d.UTS.Hostname), field("domainname", d.UTS.Domainname))
 	case d.Net != nil:
-		out = append(out, netLines(d.Net)...)
+		out = append(out, netLines(d.Net, width)...)
 	case d.Mnt != nil:
 		out = append(out, mntLines(d.Mnt, width)...)
 	case d.User != nil:
@@ -393,14 +393,37 @@ func offset(o nsops.ClockOffset) string {
 	return fmt.Sprintf("%+d s %d ns", o.Seconds, o.Nanoseconds)
 }
 
-func netLines(n *nsops.NetDetails) []dline {
-	out := []dline{{text: fmt.Sprintf(" %-12s %-8s %-7s %s", "IFACE", "STATE", "KIND", "ADDRESSES"), kind: lkColHead}}
-	for _, i := range n.Interfaces {
+func netLines(n *nsops.NetDetails, width int) []dline {
+	// Whole names (IFNAMSIZ allows 15 bytes: two veths often differ only
+	// at the end), with the peer or parent as ip prints it: veth0@if7.
+	names := make([]string, len(n.Interfaces))
+	nameW := len("IFACE")
+	for k, i := range n.Interfaces {
+		names[k] = i.Name
+		if i.Link > 0 {
+			names[k] += "@if" + strconv.Itoa(i.Link)
+		}
+		nameW = max(nameW, ansiWidth(sanitize(names[k])))
+	}
+	nameW = min(nameW, 26)
+	// MTU and MAC when 24 columns are left for the addresses beside them.
+	wide := width >= 1+nameW+1+8+1+7+1+5+1+17+1+24
+	head := fmt.Sprintf(" %-*s %-8s %-7s ", nameW, "IFACE", "STATE", "KIND")
+	if wide {
+		head += fmt.Sprintf("%-5s %-17s ", "MTU", "MAC")
+	}
+	out := []dline{{text: head + "ADDRESSES", kind: lkColHead}}
+	for k, i := range n.Interfaces {
 		state := i.State
 		if !i.Up {
 			state = "down"
 		}
-		out = append(out, dline{text: fmt.Sprintf(" %-12s %-8s %-7s %s", fit(i.Name, 12), state, fit(i.Kind, 7), strings.Join(i.Addrs, " "))})
+		row := " " + fit(names[k], nameW) + strings.Repeat(" ", nameW-ansiWidth(fit(names[k], nameW))) +
+			fmt.Sprintf(" %-8s %-7s ", state, fit(i.Kind, 7))
+		if wide {
+			row += fmt.Sprintf("%-5d %-17s ", i.MTU, i.MAC)
+		}
+		out = append(out, dline{text: row + strings.Join(i.Addrs, " ")})
 	}
 	if len(n.Interfaces) == 0 {
 		out = append(out, dline{text: " no interfaces", kind: lkDim})

@@ -1,10 +1,12 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/nstui/nstui/nsops"
 )
 
 // driver runs a Model synchronously: every command is executed in place
@@ -108,5 +110,31 @@ func TestFitUntrustedTextSameWidthEitherWay(t *testing.T) {
 				t.Errorf("fit(%q, %d) = %q: %d cells by graphemes, %d by code points, want %d", s, w, f, g, c, w)
 			}
 		}
+	}
+}
+
+// TestNetLinesWholeNames: two veths whose names differ only at the end
+// (15 bytes, as the kernel allows) stay apart; the peer shows as ip
+// prints it; MTU and MAC come when the panel is wide enough.
+func TestNetLinesWholeNames(t *testing.T) {
+	n := &nsops.NetDetails{Interfaces: []nsops.Iface{
+		{Name: "vethrs4abcdef12", Index: 7, Link: 8, LinkNetnsID: -1, Kind: "veth", State: "down", MTU: 1500, MAC: "aa:bb:cc:dd:ee:01"},
+		{Name: "vethrs4abcdef13", Index: 8, Link: 7, LinkNetnsID: -1, Kind: "veth", State: "down", MTU: 1400, MAC: "aa:bb:cc:dd:ee:02", Addrs: []string{"10.0.0.1/24"}},
+	}}
+	text := func(width int) string {
+		var b strings.Builder
+		for _, l := range netLines(n, width) {
+			b.WriteString(l.text + "\n")
+		}
+		return b.String()
+	}
+	narrow, wide := text(52), text(120)
+	for _, s := range []string{narrow, wide} {
+		if !strings.Contains(s, "vethrs4abcdef12@if8 ") || !strings.Contains(s, "vethrs4abcdef13@if7 ") || !strings.Contains(s, "10.0.0.1/24") {
+			t.Errorf("want both whole names with their peers and the address:\n%s", s)
+		}
+	}
+	if strings.Contains(narrow, "MTU") || !strings.Contains(wide, "MTU") || !strings.Contains(wide, "1400  aa:bb:cc:dd:ee:02") {
+		t.Errorf("MTU and MAC: want them only when wide:\nnarrow:\n%swide:\n%s", narrow, wide)
 	}
 }
