@@ -465,6 +465,14 @@ func (e *explorer) setFocus(f focusArea) {
 	if e.area.w > 0 {
 		e.setSize(e.area.x, e.area.y, e.area.w, e.area.h)
 	}
+	if f == focusDetail && e.dcursor == 0 {
+		// Land on the first line enter can act on (a member process, or
+		// a namespace in a process's view), not on "held by".
+		if i := slices.IndexFunc(e.lines, func(l dline) bool { return l.kind == lkMember || l.kind == lkNSLink }); i >= 0 {
+			e.dcursor = i
+			e.doffset = scrollTo(e.doffset, i, e.detailRows(), len(e.lines))
+		}
+	}
 }
 
 func (e *explorer) moveList(d int) tea.Cmd {
@@ -508,6 +516,24 @@ func (e *explorer) detailKey(msg tea.KeyPressMsg) tea.Cmd {
 		e.setFocus(focusList)
 	}
 	return nil
+}
+
+// detailHint says what enter and e do on the details line under the
+// cursor, while the details panel has the keys: how to pick a member.
+func (e *explorer) detailHint() string {
+	if e.focus != focusDetail || e.dcursor < 0 || e.dcursor >= len(e.lines) {
+		return ""
+	}
+	switch l := e.lines[e.dcursor]; l.kind {
+	case lkMember:
+		return "enter: pid " + strconv.Itoa(l.pid) + "'s namespaces · e: enter them"
+	case lkNSLink:
+		return "enter: open this namespace · e: enter it"
+	}
+	if slices.ContainsFunc(e.lines, func(l dline) bool { return l.kind == lkMember }) {
+		return "↓ to a member process: enter shows its namespaces, e enters them"
+	}
+	return ""
 }
 
 func (e *explorer) moveDetail(d int) {

@@ -55,10 +55,16 @@ func TestTUINavigate(t *testing.T) {
 	if d.m.explorer.focus != focusDetail {
 		t.Fatal("tab did not focus the details panel")
 	}
+	// The cursor lands on the first member process, and the footer says
+	// what enter and e do there.
+	first := d.m.explorer.dcursor
+	if l := d.m.explorer.lines[first]; l.kind != lkMember || !strings.Contains(d.screen(), "enter: pid "+strconv.Itoa(l.pid)+"'s namespaces · e: enter them") {
+		t.Fatalf("tab: details cursor on %q, want the first member and a footer hint:\n%s", l.text, d.screen())
+	}
 	before := selectedRow(t, d)
 	d.keys("j", "j")
-	if selectedRow(t, d) != before || d.m.explorer.dcursor != 2 {
-		t.Fatalf("j in the details panel: list moved or cursor %d != 2", d.m.explorer.dcursor)
+	if selectedRow(t, d) != before || d.m.explorer.dcursor != first+2 {
+		t.Fatalf("j in the details panel: list moved or cursor %d != %d", d.m.explorer.dcursor, first+2)
 	}
 	d.keys("shift+tab")
 	if d.m.explorer.focus != focusList {

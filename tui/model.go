@@ -421,6 +421,7 @@ func (m *Model) helpBody() []string {
 	body = append(body, "")
 	for _, l := range wrap("Filter terms are separated by spaces and must all match: a type name (net, type:pid) keeps that type; a number matches an inode or a member pid; other words are looked for in ip netns names, hostnames, container hints and member commands. "+
 		"Marks: + appeared, - vanished, ● a pane's program lives in it. In a pane all keys go to its program but "+m.prefixKey().Help().Key+" (--prefix-key). "+
+		"In the details panel (tab), enter on a member process shows its namespaces and e enters them; enter on a namespace opens it. "+
 		"In a process's view, own = not shared with PID 1 (or the lowest readable pid).", w-6) {
 		body = append(body, "  "+st.Dim.Render(l))
 	}

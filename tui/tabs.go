@@ -1055,6 +1055,9 @@ func (m *Model) workspaceFooter() (string, bool) {
 		}
 		binds = append(binds, m.keys.Up, m.keys.Down, m.keys.NextPane, m.keys.Open, m.keys.Filter, m.keys.View, m.keys.Help, m.keys.Quit)
 		left = m.help.ShortHelpView(binds)
+		if hint := m.explorer.detailHint(); hint != "" {
+			left = st.Notice.Render(" "+hint) + st.Dim.Render(" •") + left
+		}
 	}
 	right := st.Key.Render(prefix) + st.Dim.Render(" explorer/pane ")
 	gap := m.width - ansiWidth(left) - ansiWidth(right)
