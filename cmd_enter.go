@@ -35,8 +35,13 @@ func newEnterCmd() *cobra.Command {
 The target is a process (-t PID), a namespace file (-t /run/netns/NAME,
 /proc/PID/ns/TYPE, any nsfs bind mount) or a namespace as 'nstui ls' reports
 it (-t net:4026532008), reached through whatever holds it: a process, an open
-fd, a bind mount or a child namespace. With a pid and no type option, every
-namespace of the process that differs from ours is joined (--all).
+fd, a bind mount, a socket (pidfd_getfd + SIOCGSKNS) or a child namespace.
+With a pid and no type option, every namespace of the process that differs
+from ours is joined (--all).
+
+--print-equivalent fails (status 125) when no nsenter line can do the same:
+nsenter opens namespaces by file only, so it cannot reach one held only by a
+socket or a child namespace.
 
 Options follow util-linux nsenter. Joining a user namespace switches to uid
 and gid 0 there unless --preserve-credentials or -S/-G say otherwise. After
@@ -97,6 +102,12 @@ func (f *enterFlags) run(c *cobra.Command, args []string) error {
 		}
 	}
 	if f.print {
+		// Better no line than one that fails or does something else: a
+		// namespace nsenter cannot open by name (held only by a socket or
+		// a child namespace), or one that is gone, is an error.
+		if err := spec.EquivalentError(); err != nil {
+			return err
+		}
 		fmt.Fprintln(c.OutOrStdout(), spec.Equivalent())
 		return nil
 	}

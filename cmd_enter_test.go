@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -319,6 +320,105 @@ func TestEnterDiscoveredHiddenUserNamespace(t *testing.T) {
 	_, errOut, code = runEnter(t, nil, "enter", "-t", "net:1", "--", "true")
 	if code == 0 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "not found") {
 		t.Fatalf("net:1: exit %d, %q", code, errOut)
+	}
+}
+
+// socketHeldNetNS makes a network namespace only a TCP socket of this test
+// process holds, listening on a port the kernel picks: a locked thread
+// unshares it, opens the socket there and goes back (Go moves no goroutine
+// across threads while one is locked). Closing the socket, at the latest
+// when the test ends, frees the namespace. It returns the socket, the
+// namespace's inode and the port.
+func socketHeldNetNS(t *testing.T) (*os.File, uint64, int) {
+	t.Helper()
+	type made struct {
+		fd   int
+		ino  uint64
+		port int
+		err  error
+	}
+	ch := make(chan made, 1)
+	go func() {
+		runtime.LockOSThread()
+		m := made{fd: -1}
+		defer func() { ch <- m }()
+		self := fmt.Sprintf("/proc/self/task/%d/ns/net", unix.Gettid())
+		orig, err := os.Open(self)
+		if err != nil {
+			m.err = err
+			return
+		}
+		defer orig.Close()
+		if m.err = unix.Unshare(unix.CLONE_NEWNET); m.err != nil {
+			return // the thread stays locked and dies with the goroutine
+		}
+		var st unix.Stat_t
+		if m.err = unix.Stat(self, &st); m.err == nil {
+			m.ino = st.Ino
+			m.fd, m.err = unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+		}
+		if m.err == nil {
+			m.err = unix.Bind(m.fd, &unix.SockaddrInet4{})
+		}
+		if m.err == nil {
+			m.err = unix.Listen(m.fd, 1)
+		}
+		if m.err == nil {
+			var sa unix.Sockaddr
+			if sa, m.err = unix.Getsockname(m.fd); m.err == nil {
+				m.port = sa.(*unix.SockaddrInet4).Port
+			}
+		}
+		if err := unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET); err != nil {
+			m.err = errors.Join(m.err, fmt.Errorf("setns back: %w", err))
+			return
+		}
+		runtime.UnlockOSThread() // back home: the thread may serve others
+	}()
+	m := <-ch
+	var f *os.File
+	if m.fd >= 0 {
+		f = os.NewFile(uintptr(m.fd), "socket")
+		t.Cleanup(func() { f.Close() }) // a no-op when the test closed it
+	}
+	if m.err != nil {
+		t.Fatalf("netns held by a socket: %v", m.err)
+	}
+	return f, m.ino, m.port
+}
+
+// TestEnterSocketHeldNetNS enters a network namespace that no process is in
+// and no file names: only a socket holds it (pidfd_getfd + SIOCGSKNS reach
+// it). nsenter cannot, so --print-equivalent fails with one line.
+func TestEnterSocketHeldNetNS(t *testing.T) {
+	testutil.RequireRoot(t)
+	sock, ino, port := socketHeldNetNS(t)
+	ref := fmt.Sprintf("net:%d", ino)
+	want := fmt.Sprintf("net:[%d]\n", ino)
+	out, errOut, code := runEnter(t, nil, "enter", "-t", ref, "--", "readlink", "/proc/self/ns/net")
+	if code != 0 || out != want {
+		t.Fatalf("enter -t %s: got %q (exit %d, %q), want %q", ref, out, code, errOut, want)
+	}
+	// The socket listens in there.
+	listening := fmt.Sprintf("0.0.0.0:%d ", port)
+	out, errOut, code = runEnter(t, nil, "enter", "-t", ref, "--", "ss", "-Htln")
+	if code != 0 || !strings.Contains(out, listening) {
+		t.Errorf("ss -tln inside: %q (exit %d, %q), want a listener on %s", out, code, errOut, listening)
+	}
+
+	out, errOut, code = runEnter(t, nil, "enter", "-t", ref, "--print-equivalent", "--", "ss", "-tln")
+	holder := fmt.Sprintf("net namespace %d is held only by a socket (fd %d of pid %d)", ino, sock.Fd(), os.Getpid())
+	if code != nsops.EnterExitSetup || out != "" || strings.Count(errOut, "\n") != 1 ||
+		!strings.Contains(errOut, holder) || !strings.Contains(errOut, "nsenter cannot reach it") {
+		t.Errorf("--print-equivalent: exit %d, stdout %q, stderr %q; want %d and one line: %s: nsenter cannot reach it",
+			code, out, errOut, nsops.EnterExitSetup, holder)
+	}
+
+	// With the socket closed the namespace is gone, and enter says so.
+	sock.Close()
+	_, errOut, code = runEnter(t, nil, "enter", "-t", ref, "--", "true")
+	if code != nsops.EnterExitSetup || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "not found") {
+		t.Errorf("after the socket closed: exit %d, %q; want %d and one line with \"not found\"", code, errOut, nsops.EnterExitSetup)
 	}
 }
 

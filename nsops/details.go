@@ -17,9 +17,9 @@ var (
 	// ErrMemberExited means every process that could be read from exited
 	// (or left the namespace) while its details were being read.
 	ErrMemberExited = errors.New("member process exited")
-	// ErrNoDetailsSource means the namespace has no live member process and
-	// no path that opens it, so nothing can be read from inside it.
-	ErrNoDetailsSource = errors.New("no member process or path to read the namespace from")
+	// ErrNoDetailsSource means the namespace has no live member process, no
+	// path and no socket that opens it, so nothing can be read from inside it.
+	ErrNoDetailsSource = errors.New("no member process, path or socket to read the namespace from")
 )
 
 // Details is what one namespace looks like from inside, per type. Exactly
@@ -28,10 +28,13 @@ type Details struct {
 	Type NSType `json:"type"`
 	ID   NSID   `json:"id"`
 	// PID is the member process the details were read from; 0 when they
-	// came from Path alone (a namespace held by a bind mount or an fd).
+	// came from Path alone (a namespace held by a bind mount, an fd or a
+	// socket).
 	PID int `json:"pid,omitempty"`
 	// Path is the nsfs file that was opened to identify (and, for uts, net,
-	// ipc and cgroup, to join) the namespace.
+	// ipc and cgroup, to join) the namespace; for a network namespace held
+	// only by a socket, that socket (/proc/<pid>/fd/<n>), whose namespace
+	// ioctl SIOCGSKNS opened.
 	Path string `json:"path,omitempty"`
 	// Notes lists what could not be read and why, in one line each.
 	Notes []string `json:"notes,omitempty"`
@@ -126,7 +129,8 @@ type IPCDetails struct {
 // ReadDetails reads the per-type details of ns. members are candidate
 // processes to read through, tried in order (usually the namespace's
 // member processes from the snapshot); ns.Path is used when none of them
-// is alive and still in the namespace. Files under /proc/<pid> are read
+// is alive and still in the namespace, then (network namespaces) the
+// sockets that hold it. Files under /proc/<pid> are read
 // where they suffice (mountinfo, uid_map, gid_map, setgroups,
 // timens_offsets, cgroup) and ioctls on the namespace fd give the
 // hierarchy; for uts, net, ipc and cgroup a dedicated OS thread joins the
@@ -210,7 +214,7 @@ type detailsSource struct {
 	nsfd int    // fd on the namespace's nsfs file
 	id   NSID   // identity of nsfd
 	link string // "ns/<type>", checked again by verify
-	path string // path nsfd was opened from
+	path string // path nsfd was opened from (a socket's /proc/<pid>/fd/<n>: its netns)
 }
 
 func (s *detailsSource) close() {
@@ -265,7 +269,8 @@ func goneError(pid int, err error) error {
 }
 
 // openDetailsSource finds a live process in ns among the candidates (the
-// members, then the pid in ns.Path, then ns.PID), falling back to ns.Path.
+// members, then the pid in ns.Path, then ns.PID), falling back to ns.Path,
+// then to the sockets holding ns.
 func openDetailsSource(ns *Namespace, members []*Process, link string) (*detailsSource, error) {
 	var tried []string
 	var lastErr error
@@ -320,6 +325,25 @@ func openDetailsSource(ns *Namespace, members []*Process, link string) (*details
 			lastErr = fmt.Errorf("open %s: %w", ns.Path, goneError(0, err))
 		}
 		tried = append(tried, ns.Path)
+	}
+	// No path either: a network namespace held only by a socket is opened
+	// through the socket (SIOCGSKNS on a copy of it).
+	for _, h := range socketHolders(ns) {
+		fd, err := openSocketNetNS(h.PID, h.FD)
+		if err == nil {
+			id, serr := fdNSID(fd)
+			if serr == nil && (ns.ID.IsZero() || id == ns.ID) {
+				return &detailsSource{dir: -1, nsfd: fd, id: id, link: link, path: h.Path}, nil
+			}
+			unix.Close(fd)
+			if serr != nil {
+				err = serr
+			} else {
+				err = fmt.Errorf("fd %d of pid %d is now a socket of network namespace %d, not %d: %w", h.FD, h.PID, id.Ino, ns.ID.Ino, ErrMemberExited)
+			}
+		}
+		lastErr = err
+		tried = append(tried, fmt.Sprintf("socket fd %d of pid %d", h.FD, h.PID))
 	}
 	if lastErr == nil {
 		return nil, ErrNoDetailsSource

@@ -519,6 +519,87 @@ func TestDetailsNetNamedNS(t *testing.T) {
 	}
 }
 
+// TestDetailsSocketHeldNetNS reads a network namespace that no process is
+// in and no file names: only a socket of ours holds it. Details reach it
+// through a copy of the socket (pidfd_getfd + SIOCGSKNS).
+func TestDetailsSocketHeldNetNS(t *testing.T) {
+	testutil.RequireRoot(t)
+	sock, id := socketHeldNetNS(t)
+	fd := int(sock.Fd())
+	// Socket ioctls act in the socket's namespace: bring its lo up, so it
+	// has addresses to read.
+	ifr, err := unix.NewIfreq("lo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
+		t.Fatalf("ioctl(SIOCGIFFLAGS): %v", err)
+	}
+	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
+	if err := unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr); err != nil {
+		t.Fatalf("ioctl(SIOCSIFFLAGS): %v", err)
+	}
+
+	ns := findID(t, rootScan(t), NetNS, id)
+	if ns.Path != "" || ns.NProcs != 0 || holderOf(ns, HeldBySocket) == nil {
+		t.Fatalf("want a netns held only by a socket: %+v", ns)
+	}
+	self := fmt.Sprintf("/proc/%d/fd/%d", os.Getpid(), fd)
+	for name, ns := range map[string]*Namespace{
+		"scanned":     ns,
+		"holder only": {ID: id, Type: NetNS, Holders: []Holder{{Kind: HeldBySocket, PID: os.Getpid(), FD: fd, Path: self}}},
+	} {
+		d, err := ReadSnapshotDetails(nil, ns)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if d.ID != id || d.PID != 0 || d.Path != self {
+			t.Errorf("%s: read %v through pid %d path %q, want %v through %s", name, d.ID, d.PID, d.Path, id, self)
+		}
+		if len(d.Net.Interfaces) != 1 {
+			t.Fatalf("%s: interfaces %+v, want only lo", name, d.Net.Interfaces)
+		}
+		lo := d.Net.Interfaces[0]
+		if lo.Name != "lo" || lo.Index != 1 || !lo.Up || !slices.Contains(lo.Addrs, "127.0.0.1/8") {
+			t.Errorf("%s: lo %+v, want up with 127.0.0.1/8", name, lo)
+		}
+	}
+
+	// Our own namespace stays ours: the copy of the socket was read on a
+	// spare thread and nothing of it is left open.
+	if got := detailsNSIDOf(t, "/proc/self/ns/net"); got == id {
+		t.Fatal("the test process ended up in the socket's network namespace")
+	}
+	if n := countFDsTo(t, fmt.Sprintf("net:[%d]", id.Ino)); n != 0 {
+		t.Errorf("%d descriptors of the namespace left open", n)
+	}
+
+	// Once the socket is closed there is nothing to read through: one line
+	// naming the holder that was tried.
+	sock.Close()
+	_, err = ReadDetails(ns, nil)
+	want := fmt.Sprintf("socket fd %d of pid %d", fd, os.Getpid())
+	if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "\n") {
+		t.Errorf("after close: %v, want one line naming the %s", err, want)
+	}
+}
+
+// countFDsTo counts our descriptors whose link is target.
+func countFDsTo(t *testing.T, target string) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range ents {
+		if l, _ := os.Readlink("/proc/self/fd/" + e.Name()); l == target {
+			n++
+		}
+	}
+	return n
+}
+
 func TestDetailsCgroupRootOfSubgroup(t *testing.T) {
 	testutil.RequireRoot(t)
 	mnt := detailsCgroup2Mount(t)

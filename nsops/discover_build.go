@@ -654,17 +654,7 @@ func (b *nsBuilder) open(a *nsAcc) int {
 		}
 	}
 	if a.sockPID != 0 {
-		pidfd, err := unix.PidfdOpen(a.sockPID, 0)
-		if err != nil {
-			return -1
-		}
-		defer unix.Close(pidfd)
-		sk, err := unix.PidfdGetfd(pidfd, a.sockFD, 0)
-		if err != nil {
-			return -1
-		}
-		defer unix.Close(sk)
-		if nsfd, err := unix.IoctlRetInt(sk, unix.SIOCGSKNS); err == nil {
+		if nsfd, err := openSocketNetNS(a.sockPID, a.sockFD); err == nil {
 			return nsfd
 		}
 	}

@@ -285,9 +285,13 @@ func onLockedThread(fn func() error) error {
 	return <-done
 }
 
-func TestDiscoverRootSocketHeld(t *testing.T) {
-	testutil.RequireRoot(t)
-	var sock int
+// socketHeldNetNS makes a network namespace that only a socket holds: a
+// thread unshares a new one, opens a socket there and goes back. The socket
+// (close-on-exec, so no child inherits it) is this process's; closing it
+// (at the latest when the test ends) frees the namespace.
+func socketHeldNetNS(t *testing.T) (*os.File, NSID) {
+	t.Helper()
+	sock := -1
 	var id NSID
 	err := onLockedThread(func() error {
 		orig, err := os.Open(fmt.Sprintf("/proc/self/task/%d/ns/net", unix.Gettid()))
@@ -309,10 +313,21 @@ func TestDiscoverRootSocketHeld(t *testing.T) {
 		id = NSID{Dev: st.Dev, Ino: st.Ino}
 		return unix.Setns(int(orig.Fd()), unix.CLONE_NEWNET)
 	})
+	var f *os.File
+	if sock >= 0 {
+		f = os.NewFile(uintptr(sock), "socket")
+		t.Cleanup(func() { f.Close() }) // a no-op when the test closed it
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer unix.Close(sock)
+	return f, id
+}
+
+func TestDiscoverRootSocketHeld(t *testing.T) {
+	testutil.RequireRoot(t)
+	f, id := socketHeldNetNS(t)
+	sock := int(f.Fd())
 	for name, scan := range map[string]func(*testing.T) *Snapshot{"full": rootScan, "lean": leanScan} {
 		ns := findID(t, scan(t), NetNS, id)
 		h := holderOf(ns, HeldBySocket)

@@ -1,15 +1,23 @@
 package nsops
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
 
 // Equivalent returns the util-linux nsenter command line that does what the
 // spec does (nsenter --print-equivalent). A TYPE:INODE target is rendered with
-// the path discovery found for it, when the spec carries a snapshot; a bare
-// namespace file is opened to learn its type.
+// the path the spec's discovery snapshot found for it; a bare namespace file
+// is opened to learn its type. When there is no such line (see
+// EquivalentError) it returns a shell comment that says why.
 func (s EnterSpec) Equivalent() string {
+	if _, why, found := s.nsenterPath(); why != "" {
+		if !found {
+			return "# no nsenter equivalent: " + why
+		}
+		return "# no nsenter equivalent: " + why + ", and nsenter can only open namespace files"
+	}
 	args := []string{"nsenter"}
 	if s.Target > 0 {
 		args = append(args, "--target", fmt.Sprint(s.Target))
@@ -33,12 +41,7 @@ func (s EnterSpec) Equivalent() string {
 		}
 	case !s.TargetNS.IsZero():
 		targetType = s.TargetNS.Type
-		target = "(no path: nstui reaches it through what holds it)"
-		if s.Snapshot != nil {
-			if ns := s.Snapshot.Find(s.TargetNS.Type, s.TargetNS.Ino); ns != nil && ns.Path != "" {
-				target = ns.Path
-			}
-		}
+		target, _, _ = s.nsenterPath()
 	}
 	for _, t := range AllTypes() {
 		switch {
@@ -83,6 +86,66 @@ func (s EnterSpec) Equivalent() string {
 		args[i] = enterQuote(a)
 	}
 	return strings.Join(args, " ")
+}
+
+// EquivalentError says why no nsenter command line does what the spec does,
+// or returns nil when Equivalent is one. nsenter joins only what it can open
+// by name: a TYPE:INODE target with no path (a network namespace held only by
+// a socket, a level of the user or pid tree held only by its child) is out of
+// its reach, though nstui enter reaches it through its holder.
+func (s EnterSpec) EquivalentError() error {
+	_, why, found := s.nsenterPath()
+	switch {
+	case why == "":
+		return nil
+	case !found:
+		return errors.New(why)
+	}
+	return errors.New(why + ": nsenter cannot reach it; use nstui enter")
+}
+
+// nsenterPath returns the file nsenter would open for a TYPE:INODE target,
+// or, when there is none, why not ("net namespace 4026532252 is held only by
+// a socket (fd 5 of pid 9865)"); found is false when the snapshot lacks the
+// namespace. path and why are "" for other targets.
+func (s EnterSpec) nsenterPath() (path, why string, found bool) {
+	ref := s.TargetNS
+	if ref.IsZero() {
+		return "", "", false
+	}
+	var ns *Namespace
+	if s.Snapshot != nil {
+		ns = s.Snapshot.Find(ref.Type, ref.Ino)
+	}
+	switch {
+	case ns == nil:
+		return "", fmt.Sprintf("namespace %s not found: it is gone, or run as root to see it (nstui ls)", ref), false
+	case ns.Path != "":
+		return ns.Path, "", true
+	}
+	what := fmt.Sprintf("%s namespace %d", ref.Type, ref.Ino)
+	var socks, children []string
+	for _, h := range ns.Holders {
+		switch h.Kind {
+		case HeldBySocket:
+			socks = append(socks, fmt.Sprintf("fd %d of pid %d", h.FD, h.PID))
+		case HeldByChild:
+			if c := s.Snapshot.ByID(h.Child); c != nil {
+				children = append(children, fmt.Sprintf("%s:%d", c.Type, c.ID.Ino))
+			}
+		}
+	}
+	switch {
+	case len(socks) == 1:
+		return "", fmt.Sprintf("%s is held only by a socket (%s)", what, socks[0]), true
+	case len(socks) > 1:
+		return "", fmt.Sprintf("%s is held only by %d sockets (%s, ...)", what, len(socks), socks[0]), true
+	case len(children) == 1:
+		return "", fmt.Sprintf("%s is held only by its child namespace %s", what, children[0]), true
+	case len(children) > 1:
+		return "", fmt.Sprintf("%s is held only by %d child namespaces (%s, ...)", what, len(children), children[0]), true
+	}
+	return "", what + " has no path to open", true
 }
 
 // enterQuote quotes s for a POSIX shell when it needs it.

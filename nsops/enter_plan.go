@@ -425,6 +425,25 @@ func openByRef(snap *Snapshot, ref NSRef, depth int) (*os.File, error) {
 		}
 		lastErr = err
 	}
+	// A network namespace no process is in and no file names can still be
+	// held by a socket created in it: its namespace is one ioctl away.
+	for _, h := range socketHolders(ns) {
+		fd, err := openSocketNetNS(h.PID, h.FD)
+		if err != nil {
+			lastErr = err
+			continue
+		}
+		f := os.NewFile(uintptr(fd), fmt.Sprintf("%s (socket fd %d of pid %d)", ref, h.FD, h.PID))
+		t, err := nsFileType(f)
+		if err == nil {
+			err = checkRef(f, t, ref)
+		}
+		if err == nil {
+			return f, nil
+		}
+		f.Close()
+		lastErr = err
+	}
 	for _, h := range ns.Holders {
 		if h.Kind != HeldByChild || h.Child.IsZero() {
 			continue

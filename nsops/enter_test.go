@@ -94,6 +94,95 @@ func TestEnterEquivalent(t *testing.T) {
 	}
 }
 
+// TestEnterEquivalentUnreachable: nsenter opens namespaces by file only, so a
+// TYPE:INODE target with no path has no equivalent line; Equivalent says why
+// as a shell comment and EquivalentError as one line.
+func TestEnterEquivalentUnreachable(t *testing.T) {
+	snap := &Snapshot{Namespaces: []*Namespace{
+		{Type: NetNS, ID: NSID{Ino: 5}, Holders: []Holder{{Kind: HeldBySocket, PID: 9865, FD: 5, Path: "/proc/9865/fd/5"}}},
+		{Type: NetNS, ID: NSID{Ino: 6}, Holders: []Holder{{Kind: HeldBySocket, PID: 7, FD: 3}, {Kind: HeldBySocket, PID: 8, FD: 4}}},
+		{Type: NetNS, ID: NSID{Ino: 7}, Path: "/run/netns/blue",
+			Holders: []Holder{{Kind: HeldByBindMount, Path: "/run/netns/blue"}, {Kind: HeldBySocket, PID: 7, FD: 9}}},
+		{Type: UserNS, ID: NSID{Ino: 8}, Holders: []Holder{{Kind: HeldByChild, Child: NSID{Ino: 9}}}},
+		{Type: UserNS, ID: NSID{Ino: 9}, Path: "/proc/1/ns/user"},
+	}}
+	spec := func(ref NSRef) EnterSpec {
+		return EnterSpec{TargetNS: ref, Snapshot: snap, UID: -1, GID: -1, Args: []string{"ss", "-tln"}}
+	}
+	for _, c := range []struct {
+		ref        NSRef
+		equiv, err string // err "" = Equivalent is an nsenter line
+	}{
+		{NSRef{NetNS, 5},
+			"# no nsenter equivalent: net namespace 5 is held only by a socket (fd 5 of pid 9865), and nsenter can only open namespace files",
+			"net namespace 5 is held only by a socket (fd 5 of pid 9865): nsenter cannot reach it; use nstui enter"},
+		{NSRef{NetNS, 6},
+			"# no nsenter equivalent: net namespace 6 is held only by 2 sockets (fd 3 of pid 7, ...), and nsenter can only open namespace files",
+			"net namespace 6 is held only by 2 sockets (fd 3 of pid 7, ...): nsenter cannot reach it; use nstui enter"},
+		{NSRef{NetNS, 7}, "nsenter --net=/run/netns/blue -- ss -tln", ""},
+		{NSRef{UserNS, 8},
+			"# no nsenter equivalent: user namespace 8 is held only by its child namespace user:9, and nsenter can only open namespace files",
+			"user namespace 8 is held only by its child namespace user:9: nsenter cannot reach it; use nstui enter"},
+		{NSRef{NetNS, 1},
+			"# no nsenter equivalent: namespace net:1 not found: it is gone, or run as root to see it (nstui ls)",
+			"namespace net:1 not found: it is gone, or run as root to see it (nstui ls)"},
+	} {
+		s := spec(c.ref)
+		if got := s.Equivalent(); got != c.equiv {
+			t.Errorf("%s: Equivalent() =\n %s\nwant\n %s", c.ref, got, c.equiv)
+		}
+		err := s.EquivalentError()
+		if (err == nil) != (c.err == "") || err != nil && err.Error() != c.err {
+			t.Errorf("%s: EquivalentError() = %v, want %q", c.ref, err, c.err)
+		}
+	}
+	// Other targets always have a line.
+	if err := NewEnterSpec(42).EquivalentError(); err != nil {
+		t.Errorf("pid target: %v", err)
+	}
+}
+
+// TestEnterSocketHeldNetNS enters a network namespace only a socket holds
+// (ours): the plan opens it through a copy of the socket (pidfd_getfd +
+// SIOCGSKNS) and hands the namespace, not the socket, to the helper.
+func TestEnterSocketHeldNetNS(t *testing.T) {
+	testutil.RequireRoot(t)
+	sock, id := socketHeldNetNS(t)
+	want := fmt.Sprintf("net:[%d]", id.Ino)
+	spec := EnterSpec{TargetNS: NSRef{NetNS, id.Ino}, UID: -1, GID: -1, Exe: "/proc/self/exe", // the helper is linked in
+		Args: []string{"sh", "-c", "readlink /proc/self/ns/net; ls -l /proc/self/fd"}}
+	cmd, err := spec.Command() // no snapshot: it scans
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cmd.ExtraFiles) != 1 {
+		t.Fatalf("ExtraFiles = %d, want the namespace only", len(cmd.ExtraFiles))
+	}
+	if link, _ := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", cmd.ExtraFiles[0].Fd())); link != want {
+		t.Fatalf("the helper would get %q, want %q", link, want)
+	}
+	out, err := cmd.Output()
+	for _, f := range cmd.ExtraFiles {
+		f.Close()
+	}
+	if err != nil {
+		t.Fatalf("helper: %v", err)
+	}
+	got, fds, _ := strings.Cut(string(out), "\n")
+	if got != want {
+		t.Fatalf("inside: %q, want %q", got, want)
+	}
+	if strings.Contains(fds, "socket:") || strings.Contains(fds, "net:[") {
+		t.Errorf("the command inherited the namespace or a socket:\n%s", fds)
+	}
+	// Gone with its socket: the error names the namespace, on one line.
+	sock.Close()
+	_, err = spec.Command()
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("net:%d", id.Ino)) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("after the socket closed: %v", err)
+	}
+}
+
 func TestEnterConfigLine(t *testing.T) {
 	// The protocol line the C constructor parses (nsops/nsenter/nsenter.c).
 	p := &enterPlan{pidfd: 0, pidflags: NetNS.CloneFlag() | UTSNS.CloneFlag(), root: 2, wd: -1,
