@@ -480,6 +480,67 @@ func TestEnterBadInput(t *testing.T) {
 	}
 }
 
+// userNSIno returns the inode of pid's user namespace, as the helper names it.
+func userNSIno(t *testing.T, pid int) string {
+	t.Helper()
+	link := readlink(t, fmt.Sprintf("/proc/%d/ns/user", pid))
+	return strings.TrimSuffix(strings.TrimPrefix(link, "user:["), "]")
+}
+
+// TestEnterCredentialErrors checks the line a refused setuid/setgid/setgroups
+// prints: the id and the user namespace that does not map it (with what its
+// map holds), or the capability that is missing; never the setns hint.
+func TestEnterCredentialErrors(t *testing.T) {
+	testutil.RequireRoot(t)
+	rootOnly := startEnterTarget(t, "sleep", 1, "unshare", "--user", "--map-root-user", "sleep", "1000")
+	unmapped := startEnterTarget(t, "sleep", 1, "unshare", "--user", "sleep", "1000") // no uid_map or gid_map yet
+	all := everyTypeTarget(t)
+	nobodyNS := startEnterTarget(t, "sleep", 1, asNobody("unshare", "--user", "sleep", "1000")...)
+	bin := nobodyBinary(t)
+	ns := func(tg *enterTarget) string { return "user namespace " + userNSIno(t, tg.pid) }
+	initNS := "user namespace " + userNSIno(t, os.Getpid())
+	pid := func(tg *enterTarget) string { return strconv.Itoa(tg.pid) }
+	cases := []struct {
+		name string
+		argv []string // before "--"
+		want string   // the whole line on stderr
+	}{
+		{"unmapped uid", []string{bin, "enter", "-t", pid(rootOnly), "-U", "-S", "1000"},
+			"nstui: enter: setuid(1000): EINVAL (Invalid argument): uid 1000 is not mapped in " + ns(rootOnly) +
+				" (its uid_map maps only 0): pick a mapped id with -S"},
+		{"unmapped gid", []string{bin, "enter", "-t", pid(rootOnly), "-U", "-G", "1000"},
+			"nstui: enter: setgid(1000): EINVAL (Invalid argument): gid 1000 is not mapped in " + ns(rootOnly) +
+				" (its gid_map maps only 0): pick a mapped id with -G"},
+		// After a pid namespace: the check runs in the forked child.
+		{"unmapped uid, pid namespace", []string{bin, "enter", "-t", pid(all), "--all", "-S", "1000"},
+			"nstui: enter: setuid(1000): EINVAL (Invalid argument): uid 1000 is not mapped in " + ns(all) +
+				" (its uid_map maps only 0): pick a mapped id with -S"},
+		// Its mount namespace without its pid namespace, chrooted: /proc
+		// there is the target's, where we have no /proc/self.
+		{"unmapped gid, mount namespace", []string{bin, "enter", "-t", pid(all), "-U", "-m", "-r", "-G", "1000"},
+			"nstui: enter: setgid(1000): EINVAL (Invalid argument): gid 1000 is not mapped in " + ns(all) +
+				" (its gid_map maps only 0): pick a mapped id with -G"},
+		{"empty map", []string{bin, "enter", "-t", pid(unmapped), "-U"},
+			"nstui: enter: setgid(0): EINVAL (Invalid argument): gid 0 is not mapped in " + ns(unmapped) +
+				" (its gid_map is empty: nothing is mapped yet): leave ids alone with --preserve-credentials and no -S/-G"},
+		{"no CAP_SETUID", []string{"setpriv", "--bounding-set=-setuid,-setgid", bin, "enter", "-t", pid(all), "-n", "-S", "1000"},
+			"nstui: enter: setuid(1000): EPERM (Operation not permitted): need CAP_SETUID in " + initNS +
+				": run as root, or join the target's user namespace too (-U)"},
+		{"no CAP_SETGID", []string{"setpriv", "--bounding-set=-setuid,-setgid", bin, "enter", "-t", pid(all), "-n", "-G", "1000"},
+			"nstui: enter: setgid(1000): EPERM (Operation not permitted): need CAP_SETGID in " + initNS +
+				": run as root, or join the target's user namespace too (-U)"},
+		{"setgroups before gid_map", asNobody(bin, "enter", "-t", pid(nobodyNS), "-U"),
+			"nstui: enter: setgroups: EPERM (Operation not permitted): " + ns(nobodyNS) +
+				" has no gid_map yet, and dropping the supplementary groups needs one: keep them with --preserve-credentials"},
+	}
+	for _, c := range cases {
+		out, errOut, code := runStatus(t, append(c.argv, "--", "true")...)
+		if code != nsops.EnterExitSetup || errOut != c.want+"\n" || out != "" {
+			t.Errorf("%s: exit %d, stdout %q, stderr:\n%s\nwant exit %d and the one line:\n%s", c.name, code, out, errOut, nsops.EnterExitSetup, c.want)
+		}
+	}
+}
+
 func TestEnterTargetExitsBeforeEntry(t *testing.T) {
 	testutil.RequireRoot(t)
 	tg := everyTypeTarget(t)

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -55,8 +56,11 @@ struct config {
 	int groups;             /* entering a user ns: drop supplementary groups */
 	int fork;               /* joined a pid ns: only a child is really in it */
 	int shell;              /* argv[1] is the default shell: fall back to /bin/sh */
+	int proc;               /* our /proc, opened before switching (O_PATH), or -1 */
 };
 
+/* hint is the fix for a refused setns(2); credential errors have their own
+ * (cred_hint). */
 static const char *hint(int err)
 {
 	switch (err) {
@@ -121,7 +125,7 @@ static int parse(const char *env, struct config *c)
 {
 	char buf[512], *save = NULL, *tok;
 
-	*c = (struct config){ .pidfd = -1, .root = -1, .wd = -1, .uid = -1, .gid = -1 };
+	*c = (struct config){ .pidfd = -1, .root = -1, .wd = -1, .uid = -1, .gid = -1, .proc = -1 };
 	if (strlen(env) >= sizeof(buf))
 		return -1;
 	strcpy(buf, env);
@@ -222,7 +226,7 @@ static void take_terminal(pid_t pgrp)
  * termination signals, follows job control like nsenter, and exits with the
  * child's status (128+N when a signal N killed it). Only the child returns.
  */
-static void continue_as_child(void)
+static void continue_as_child(struct config *c)
 {
 	static const int fwd[] = { SIGHUP, SIGTERM, SIGUSR1, SIGUSR2 };
 	int tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
@@ -248,6 +252,8 @@ static void continue_as_child(void)
 		return;
 	}
 	child_pid = pid;
+	if (c->proc >= 0)
+		close(c->proc); /* the child's, to explain a refused setuid */
 	for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++) {
 		struct sigaction sa = { .sa_handler = forward };
 		sigaction(fwd[i], &sa, NULL);
@@ -281,39 +287,167 @@ static void continue_as_child(void)
 	_exit(WEXITSTATUS(status));
 }
 
+/*
+ * read_self reads /proc/self/FILE into buf (NUL-terminated). It goes through
+ * the /proc we had before switching: after joining a mount namespace, or a
+ * chroot to --root, /proc may be missing or belong to a pid namespace we are
+ * not in, so that /proc/self dangles. Our /proc still sees us: a pid
+ * namespace we may join is a descendant of ours. A file like uid_map shows
+ * the namespace the task is in when it is opened, so opening it now is right.
+ */
+static ssize_t read_self(int proc, const char *file, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "self/%s", file);
+	fd = proc >= 0 ? openat(proc, path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd < 0) {
+		snprintf(path, sizeof(path), "/proc/self/%s", file);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return n;
+}
+
 /* setgroups_denied reports whether our user namespace forbids setgroups(2)
  * (/proc/self/setgroups is "deny", as in any user namespace an unprivileged
  * user made): then our supplementary groups cannot be dropped, by design. */
-static int setgroups_denied(void)
+static int setgroups_denied(int proc)
 {
-	char buf[8] = "";
-	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+	char buf[8];
 
-	if (fd < 0)
-		return 0;
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		buf[0] = '\0';
-	close(fd);
-	return strncmp(buf, "deny", 4) == 0;
+	return read_self(proc, "setgroups", buf, sizeof(buf)) > 0 && strncmp(buf, "deny", 4) == 0;
+}
+
+/* userns_name writes "user namespace INODE" (the one we are in now) into buf. */
+static const char *userns_name(int proc, char *buf, size_t len)
+{
+	struct stat st;
+
+	if ((proc >= 0 && fstatat(proc, "self/ns/user", &st, 0) == 0) || stat("/proc/self/ns/user", &st) == 0)
+		snprintf(buf, len, "user namespace %lu", (unsigned long)st.st_ino);
+	else
+		snprintf(buf, len, "our user namespace");
+	return buf;
+}
+
+/*
+ * mapped_ids writes the ids our user namespace maps, as its uid_map or
+ * gid_map (FILE) lists them inside ("0", "0-65535, 100000"), into buf. It
+ * returns the number of ranges, or -1 when the map cannot be read.
+ */
+static int mapped_ids(int proc, const char *file, char *buf, size_t len)
+{
+	char map[4096], *save = NULL, *line;
+	size_t used = 0;
+	int ranges = 0;
+
+	buf[0] = '\0';
+	if (read_self(proc, file, map, sizeof(map)) < 0)
+		return -1;
+	for (line = strtok_r(map, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long first, outside, count;
+		const char *sep = ranges ? ", " : "";
+
+		if (sscanf(line, "%lu %lu %lu", &first, &outside, &count) != 3 || count == 0)
+			continue;
+		if (used < len) {
+			if (ranges == 8)
+				used += (size_t)snprintf(buf + used, len - used, ", ...");
+			else if (ranges < 8 && count == 1)
+				used += (size_t)snprintf(buf + used, len - used, "%s%lu", sep, first);
+			else if (ranges < 8)
+				used += (size_t)snprintf(buf + used, len - used, "%s%lu-%lu", sep, first, first + count - 1);
+		}
+		ranges++;
+	}
+	return ranges;
+}
+
+/*
+ * cred_hint explains a failed setuid/setgid/setgroups (KIND "uid", "gid" or
+ * "groups") in the user namespace we are in now, which is the one we joined
+ * if any. setuid(2)/setgid(2) fail with EINVAL only for an id the namespace
+ * does not map, and with EPERM without CAP_SETUID/CAP_SETGID there (joining
+ * a user namespace grants every capability in it). setgroups(2) also fails
+ * with EPERM while the namespace has no gid_map yet.
+ */
+static const char *cred_hint(int proc, const char *kind, long id, int err, char *buf, size_t len)
+{
+	int gid = strcmp(kind, "uid") != 0;
+	const char *file = gid ? "gid_map" : "uid_map";
+	const char *cap = gid ? "CAP_SETGID" : "CAP_SETUID";
+	char ns[64], ids[256];
+	int ranges;
+
+	userns_name(proc, ns, sizeof(ns));
+	if (!strcmp(kind, "groups")) {
+		if (err != EPERM)
+			return NULL;
+		if (mapped_ids(proc, file, ids, sizeof(ids)) == 0)
+			snprintf(buf, len, "%s has no gid_map yet, and dropping the supplementary groups needs one: "
+				 "keep them with --preserve-credentials", ns);
+		else
+			snprintf(buf, len, "need CAP_SETGID in %s to drop the supplementary groups: "
+				 "run as root, or keep them with --preserve-credentials", ns);
+		return buf;
+	}
+	switch (err) {
+	case EINVAL:
+		ranges = mapped_ids(proc, file, ids, sizeof(ids));
+		if (ranges < 0)
+			snprintf(buf, len, "%s %ld is not mapped in %s (see %s of a process in it, /proc/PID/%s): "
+				 "pick a mapped id with %s", kind, id, ns, file, file, gid ? "-G" : "-S");
+		else if (ranges == 0)
+			snprintf(buf, len, "%s %ld is not mapped in %s (its %s is empty: nothing is mapped yet): "
+				 "leave ids alone with --preserve-credentials and no -S/-G", kind, id, ns, file);
+		else
+			snprintf(buf, len, "%s %ld is not mapped in %s (its %s maps only %s): pick a mapped id with %s",
+				 kind, id, ns, file, ids, gid ? "-G" : "-S");
+		return buf;
+	case EPERM:
+		snprintf(buf, len, "need %s in %s: run as root, or join the target's user namespace too (-U)", cap, ns);
+		return buf;
+	}
+	return NULL;
+}
+
+static void __attribute__((noreturn)) fail_cred(const struct config *c, const char *what, const char *kind, long id, int err)
+{
+	char h[512];
+
+	fail_hint(EXIT_SETUP, what, err, cred_hint(c->proc, kind, id, err, h, sizeof(h)));
 }
 
 static void set_credentials(const struct config *c, int groups_err)
 {
 	char what[64];
+	int err;
 
 	/* nsenter's rule: complain about setgroups only if it also failed before
 	 * entering (root's call before succeeds; the namespace may deny it after).
 	 * An unprivileged caller fails both; where the namespace denies it,
 	 * keeping the groups is all the kernel allows, so go on. */
-	if (c->gid >= 0 && setgroups(0, NULL) != 0 && groups_err && !setgroups_denied())
-		fail(EXIT_SETUP, "setgroups", errno);
+	if (c->gid >= 0 && setgroups(0, NULL) != 0 && groups_err) {
+		err = errno; /* setgroups_denied's reads may change errno */
+		if (!setgroups_denied(c->proc))
+			fail_cred(c, "setgroups", "groups", 0, err);
+	}
 	if (c->gid >= 0 && setgid((gid_t)c->gid) != 0) {
 		snprintf(what, sizeof(what), "setgid(%ld)", c->gid);
-		fail(EXIT_SETUP, what, errno);
+		fail_cred(c, what, "gid", c->gid, errno);
 	}
 	if (c->uid >= 0 && setuid((uid_t)c->uid) != 0) {
 		snprintf(what, sizeof(what), "setuid(%ld)", c->uid);
-		fail(EXIT_SETUP, what, errno);
+		fail_cred(c, what, "uid", c->uid, errno);
 	}
 }
 
@@ -358,6 +492,9 @@ __attribute__((constructor)) static void nstui_enter(int argc, char **argv, char
 	if (parse(env, &c) != 0 || argc < 2)
 		fail(EXIT_SETUP, "bad " ENTER_ENV " (nstui enter's internal protocol)", EINVAL);
 	unsetenv(ENTER_ENV);
+	/* For read_self, opened before anything switches. O_PATH: nothing is
+	 * read unless setgroups/setgid/setuid fail. */
+	c.proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
 	if (c.groups && setgroups(0, NULL) != 0)
 		groups_err = errno;
@@ -365,8 +502,10 @@ __attribute__((constructor)) static void nstui_enter(int argc, char **argv, char
 	chdirs(&c);
 	close_all(&c);
 	if (c.fork)
-		continue_as_child();
+		continue_as_child(&c);
 	set_credentials(&c, groups_err);
+	if (c.proc >= 0)
+		close(c.proc);
 	if (c.fork)
 		/* Our parent is outside the pid namespace; when it is killed, so is
 		 * the command (set after setuid, which clears it). */
