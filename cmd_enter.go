@@ -101,6 +101,9 @@ func (f *enterFlags) run(c *cobra.Command, args []string) error {
 			return err
 		}
 	}
+	if err := spec.Validate(); err != nil {
+		return err
+	}
 	if f.print {
 		// Better no line than one that fails or does something else: a
 		// namespace nsenter cannot open by name (held only by a socket or
@@ -111,9 +114,6 @@ func (f *enterFlags) run(c *cobra.Command, args []string) error {
 		fmt.Fprintln(c.OutOrStdout(), spec.Equivalent())
 		return nil
 	}
-	if err := spec.Validate(); err != nil {
-		return err
-	}
 	// Replace ourselves with the helper: the command gets our
 	// terminal, our pid and our signals, with no Go process between.
 	return spec.Exec()
@@ -123,9 +123,6 @@ func (f *enterFlags) run(c *cobra.Command, args []string) error {
 func (f *enterFlags) spec(args []string) (nsops.EnterSpec, error) {
 	s := nsops.EnterSpec{UID: f.uid, GID: f.gid, All: f.all, Root: f.root, Wd: f.wd,
 		PreserveCredentials: f.preserve, Env: f.env, Args: args}
-	if s.UID < -1 || s.GID < -1 {
-		return s, fmt.Errorf("invalid uid/gid %d/%d: want a number >= 0", s.UID, s.GID)
-	}
 	for _, t := range nsops.AllTypes() {
 		switch v := strings.TrimPrefix(f.types[t], "="); {
 		case f.types[t] == "":

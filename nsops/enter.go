@@ -186,8 +186,10 @@ func (s EnterSpec) Validate() error {
 			return errors.New("--env takes the target process's environment: it needs a target pid")
 		}
 	}
-	if s.UID < -1 || s.GID < -1 {
-		return fmt.Errorf("invalid uid/gid %d/%d: want a number >= 0 (or -1 to leave it)", s.UID, s.GID)
+	// 4294967295 is (uid_t)-1, "no change" to the kernel; anything larger
+	// would wrap around to a small id (4294967296 to root).
+	if s.UID < -1 || s.GID < -1 || s.UID > maxID || s.GID > maxID {
+		return fmt.Errorf("invalid uid/gid %d/%d: want a number from 0 to %d (or -1 to leave it)", s.UID, s.GID, maxID)
 	}
 	if len(s.Args) > 0 && s.Args[0] == "" {
 		return errors.New("empty command name")

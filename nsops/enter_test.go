@@ -58,6 +58,9 @@ func TestEnterValidate(t *testing.T) {
 		{"root= without pid", func(s *EnterSpec) { s.Target = 0; s.TargetPath = "/x"; s.Root = EnterTargetDir }, "need a target pid"},
 		{"env without pid", func(s *EnterSpec) { s.Target = 0; s.TargetPath = "/x"; s.Env = true }, "needs a target pid"},
 		{"bad uid", func(s *EnterSpec) { s.UID = -2 }, "invalid uid/gid"},
+		{"uid past uid_t", func(s *EnterSpec) { s.UID = 1 << 32 }, "invalid uid/gid 4294967296/-1: want a number from 0 to 4294967294"},
+		{"gid (uid_t)-1", func(s *EnterSpec) { s.GID = 1<<32 - 1 }, "invalid uid/gid"},
+		{"largest uid", func(s *EnterSpec) { s.UID = 1<<32 - 2 }, ""},
 		{"empty command", func(s *EnterSpec) { s.Args = []string{""} }, "empty command"},
 	} {
 		s := ok
