@@ -459,6 +459,7 @@ func TestEnterBadInput(t *testing.T) {
 		{"unprivileged", []string{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"},
 			[]string{"-t", strconv.Itoa(tg.pid)}, "run as root"},
 		{"no such command", nil, []string{"-t", strconv.Itoa(tg.pid), "--", "/no/such/" + marker}, "ENOENT"},
+		{"not executable", nil, []string{"-t", strconv.Itoa(tg.pid), "--", "/etc/passwd", marker}, "EACCES (Permission denied): not executable there"},
 	}
 	for _, c := range cases {
 		args := append([]string{"enter"}, c.args...)
@@ -470,8 +471,11 @@ func TestEnterBadInput(t *testing.T) {
 		// 125 is "enter failed" (help text), 127 a command not found, as
 		// for env or chroot.
 		want := nsops.EnterExitSetup
-		if c.name == "no such command" {
+		switch c.name {
+		case "no such command":
 			want = 127
+		case "not executable":
+			want = 126
 		}
 		if code != want || len(lines) != 1 || !strings.Contains(errOut, c.want) || strings.Contains(errOut, "panic") || out != "" {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %d and one line with %q", c.name, code, out, errOut, want, c.want)

@@ -474,7 +474,8 @@ static void chdirs(struct config *c)
 			fail(EXIT_SETUP, "open current directory", errno);
 	}
 	if (c->root >= 0 && (fchdir(c->root) != 0 || chroot(".") != 0 || chdir("/") != 0))
-		fail(EXIT_SETUP, "chroot to --root", errno);
+		fail_hint(EXIT_SETUP, "chroot to --root", errno,
+			  errno == EPERM ? "need CAP_SYS_CHROOT in the entered user namespace; run as root, or join the target's user namespace too (-U)" : NULL);
 	if (c->wd >= 0 && fchdir(c->wd) != 0)
 		fail(EXIT_SETUP, "fchdir to --wd", errno);
 }
@@ -490,7 +491,7 @@ __attribute__((constructor)) static void nstui_enter(int argc, char **argv, char
 	if (!env || argc < 1 || !argv || strcmp(argv[0], HELPER_ARG0) != 0)
 		return; /* a normal nstui start */
 	if (parse(env, &c) != 0 || argc < 2)
-		fail(EXIT_SETUP, "bad " ENTER_ENV " (nstui enter's internal protocol)", EINVAL);
+		fail_hint(EXIT_SETUP, "bad " ENTER_ENV " (nstui enter's internal protocol)", EINVAL, NULL);
 	unsetenv(ENTER_ENV);
 	/* For read_self, opened before anything switches. O_PATH: nothing is
 	 * read unless setgroups/setgid/setuid fail. */
@@ -517,5 +518,7 @@ __attribute__((constructor)) static void nstui_enter(int argc, char **argv, char
 	snprintf(what, sizeof(what), "exec %s", argv[1]);
 	if (errno == ENOENT)
 		fail_hint(127, what, errno, "no such command inside the entered mount namespace (looked up in PATH there)");
-	fail(126, what, errno);
+	if (errno == EACCES)
+		fail_hint(126, what, errno, "not executable there: no x permission, a noexec mount, or a directory");
+	fail_hint(126, what, errno, NULL);
 }
