@@ -515,7 +515,7 @@ func (s *Scanner) readProc(r *procReader, job *pidJob, dev, selfPidNS uint64) {
 			sig = s.schedSig(r, pid)
 		}
 	}
-	p := &Process{PID: pid, PPID: st.PPID, Comm: st.Comm, StartTime: st.StartTime, UID: -1}
+	p := &Process{PID: pid, PPID: st.PPID, Comm: st.Comm, StartTime: st.StartTime, State: string(st.State), UID: -1}
 	if same {
 		p.NSpid = old.proc.NSpid // fixed for the life of a process
 	}

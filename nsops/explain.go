@@ -154,9 +154,13 @@ func Explain(t NSType) Explanation {
 	return e
 }
 
-// EnterCommand returns a ready nsenter command line that joins ns: by its
+// EnterCommand returns a ready command line that joins ns: nsenter by its
 // lowest member pid when it has one, else by its first nsfs bind mount or
-// path. It is "" when ns has neither.
+// path. A namespace with neither (a network namespace held only by a
+// socket, a user or pid level held only by its child) has no file nsenter
+// could open (see EnterSpec.EquivalentError); nstui enter reaches it through
+// what holds it, so that line is "nstui enter -t TYPE:INODE". It is "" for
+// a namespace without an inode.
 func (e Explanation) EnterCommand(ns *Namespace) string {
 	if ns == nil || !ns.Type.Valid() {
 		return ""
@@ -174,7 +178,10 @@ func (e Explanation) EnterCommand(ns *Namespace) string {
 		path = ns.NSFS[0]
 	}
 	if path == "" {
-		return ""
+		if ns.ID.IsZero() {
+			return ""
+		}
+		return "nstui enter -t " + ns.Type.String() + ":" + strconv.FormatUint(ns.ID.Ino, 10)
 	}
 	return "nsenter " + opt + "=" + explainQuote(path)
 }

@@ -156,3 +156,37 @@ func TestExplainTimeOffset(t *testing.T) {
 		t.Errorf("uptime inside %.0f s, outside %.0f s: difference %.0f s, want about 86400", in, outside, d)
 	}
 }
+
+// TestExplainEnterCommandWithoutPath: a namespace no nsenter line can reach
+// (held only by a socket, or a user level held only by its child) gets the
+// nstui enter line that reaches it through its holder; the explanation and
+// EnterSpec.EquivalentError agree on which namespaces those are.
+func TestExplainEnterCommandWithoutPath(t *testing.T) {
+	sock := &Namespace{ID: NSID{Dev: 4, Ino: 4026532252}, Type: NetNS, OwnerUID: -1,
+		Holders: []Holder{{Kind: HeldBySocket, PID: 16719, FD: 4, Path: "/proc/16719/fd/4"}}}
+	child := &Namespace{ID: NSID{Dev: 4, Ino: 4026532395}, Type: UserNS, PID: 743, Path: "/proc/743/ns/user",
+		Owner: NSID{Dev: 4, Ino: 4026532394}, Parent: NSID{Dev: 4, Ino: 4026532394}}
+	hidden := &Namespace{ID: NSID{Dev: 4, Ino: 4026532394}, Type: UserNS, Hidden: true,
+		Owner: NSID{Dev: 4, Ino: 4026531837}, Parent: NSID{Dev: 4, Ino: 4026531837},
+		Holders: []Holder{{Kind: HeldByChild, Child: child.ID}}}
+	bound := &Namespace{ID: NSID{Dev: 4, Ino: 4026532500}, Type: NetNS, Path: "/run/netns/lab", NSFS: []string{"/run/netns/lab"}}
+	snap := &Snapshot{Namespaces: []*Namespace{sock, bound, hidden, child}}
+	for _, c := range []struct {
+		ns   *Namespace
+		want string
+	}{
+		{sock, "nstui enter -t net:4026532252"},
+		{hidden, "nstui enter -t user:4026532394"},
+		{child, "nsenter --target 743 --user"},
+		{bound, "nsenter --net=/run/netns/lab"},
+	} {
+		got := Explain(c.ns.Type).EnterCommand(c.ns)
+		if got != c.want {
+			t.Errorf("%s:%d: EnterCommand = %q, want %q", c.ns.Type, c.ns.ID.Ino, got, c.want)
+		}
+		spec := EnterSpec{TargetNS: NSRef{Type: c.ns.Type, Ino: c.ns.ID.Ino}, Snapshot: snap, UID: -1, GID: -1}
+		if noNsenter := spec.EquivalentError() != nil; noNsenter != strings.HasPrefix(got, "nstui enter ") {
+			t.Errorf("%s:%d: EnterCommand %q, but EquivalentError = %v", c.ns.Type, c.ns.ID.Ino, got, spec.EquivalentError())
+		}
+	}
+}

@@ -193,9 +193,19 @@ type Process struct {
 	NSpid     []int    `json:"nspid"`     // pid in each nested pid namespace, outermost first
 	Cgroup    string   `json:"cgroup"`    // cgroup v2 path (or the first v1 path)
 	Container string   `json:"container"` // container/pod hint from the cgroup path, "" when none
+	// State is the stat state letter (field 3) at the last full read: "Z"
+	// for a zombie (exited, not yet reaped by its parent), which stays so
+	// until it is reaped; R, S, D and the others change by the moment. ""
+	// when stat was not read (a scan without process details).
+	State string `json:"state,omitempty"`
 	// NS holds the namespace of each type; a zero NSID where it could not be read.
 	NS [NumTypes]NSID `json:"-"`
 }
+
+// Zombie reports whether the process has exited and waits for its parent to
+// reap it. A zombie still counts as a member of its pid and user
+// namespaces (its pid and credentials keep them), though it runs nothing.
+func (p *Process) Zombie() bool { return p.State == "Z" }
 
 // Command returns the command line joined by spaces, or [comm] for kernel
 // threads and processes with an empty command line (as ps does).

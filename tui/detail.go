@@ -70,8 +70,11 @@ type detailInput struct {
 
 const fieldKeyWidth = 11
 
-func field(k, v string) dline {
-	key := fit(k, fieldKeyWidth)
+func field(k, v string) dline { return fieldW(k, v, fieldKeyWidth) }
+
+// fieldW is a field whose key column is keyW wide.
+func fieldW(k, v string, keyW int) dline {
+	key := fit(k, keyW)
 	return dline{text: " " + key + " " + v, kind: lkField, split: len(key) + 2}
 }
 
@@ -86,7 +89,7 @@ func nsLines(in detailInput) []dline {
 	if in.gone {
 		out = append(out, dline{text: " this namespace has just vanished", kind: lkError})
 	}
-	out = append(out, field("held by", holdersText(ns)))
+	out = append(out, listField("held by", holderItems(ns, in.snap), in.width)...)
 	if in.name != "" {
 		out = append(out, field("name", in.name))
 	}
@@ -119,17 +122,19 @@ func nsLines(in detailInput) []dline {
 	case e == nil || (e.det == nil && e.err == nil):
 		out = append(out, dline{text: " reading…", kind: lkDim})
 	case e.err != nil && e.det == nil:
-		out = append(out, dline{text: " " + e.err.Error(), kind: lkError})
+		for _, l := range wrap(e.err.Error(), max(in.width-2, 10)) {
+			out = append(out, dline{text: " " + l, kind: lkError})
+		}
 	default:
-		out = append(out, detailsLines(e.det, in.width)...)
+		out = append(out, detailsLines(e.det, ns, in.width)...)
 	}
 
-	return append(out, explainLines(ns, in.width)...)
+	return append(out, explainLines(ns, in.snap, in.width)...)
 }
 
 // explainLines is the learner's text for the namespace's type, with the
 // command that enters this very namespace.
-func explainLines(ns *nsops.Namespace, width int) []dline {
+func explainLines(ns *nsops.Namespace, snap *nsops.Snapshot, width int) []dline {
 	ex := nsops.Explain(ns.Type)
 	out := []dline{{}, {text: strings.ToUpper(ex.Title), kind: lkSection}}
 	out = append(out, wrappedField("isolates", ex.Isolates, width)...)
@@ -141,6 +146,13 @@ func explainLines(ns *nsops.Namespace, width int) []dline {
 	}
 	if c := ex.EnterCommand(ns); c != "" {
 		out = append(out, wrappedField("this one", c, width)...)
+		// No file nsenter could open: say why it is nstui enter here.
+		spec := nsops.EnterSpec{TargetNS: nsops.NSRef{Type: ns.Type, Ino: ns.ID.Ino}, Snapshot: snap, UID: -1, GID: -1}
+		if err := spec.EquivalentError(); err != nil && strings.HasPrefix(c, "nstui ") {
+			for _, l := range wrap(err.Error(), max(width-fieldKeyWidth-3, 10)) {
+				out = append(out, dline{text: " " + spaces(fieldKeyWidth) + " " + l, kind: lkDim})
+			}
+		}
 	}
 	for _, n := range ex.Notes {
 		for i, l := range wrap(n, max(width-4, 10)) {
@@ -156,10 +168,59 @@ func explainLines(ns *nsops.Namespace, width int) []dline {
 
 // wrappedField is a field whose value wraps under itself.
 func wrappedField(k, v string, width int) []dline {
+	return wrappedFieldW(k, v, width, fieldKeyWidth)
+}
+
+// wrappedFieldW is wrappedField with a keyW-wide key column. A key longer
+// than that gets a line of its own, the value below it, so it is never cut.
+func wrappedFieldW(k, v string, width, keyW int) []dline {
 	if v == "" {
 		return nil
 	}
-	lines := wrap(v, max(width-fieldKeyWidth-3, 10))
+	var out []dline
+	k = sanitize(k)
+	if ansiWidth(k) > keyW {
+		out = append(out, dline{text: " " + k, kind: lkField, split: len(k) + 1})
+		k = ""
+	}
+	for i, l := range wrap(v, max(width-keyW-3, 10)) {
+		key := k
+		if i > 0 {
+			key = ""
+		}
+		out = append(out, fieldW(key, l, keyW))
+	}
+	return out
+}
+
+// listField is a field whose value is a list, ", " between the items,
+// wrapped between items (an item wider than the panel wraps inside).
+func listField(k string, items []string, width int) []dline {
+	w := max(width-fieldKeyWidth-3, 10)
+	var lines []string
+	cur := ""
+	for i, it := range items {
+		if i < len(items)-1 {
+			it += ","
+		}
+		switch {
+		case cur == "":
+			cur = it
+		case ansiWidth(cur)+1+ansiWidth(it) <= w:
+			cur += " " + it
+		default:
+			lines = append(lines, cur)
+			cur = it
+		}
+		if ansiWidth(cur) > w {
+			parts := wrap(cur, w)
+			lines = append(lines, parts[:len(parts)-1]...)
+			cur = parts[len(parts)-1]
+		}
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
 	out := make([]dline, 0, len(lines))
 	for i, l := range lines {
 		key := k
@@ -171,34 +232,87 @@ func wrappedField(k, v string, width int) []dline {
 	return out
 }
 
-// holdersText lists what keeps a namespace alive.
-func holdersText(ns *nsops.Namespace) string {
-	var parts []string
+// maxHolderItems caps the holders listed one by one (a process whose
+// threads sit in many namespaces could otherwise fill the panel).
+const maxHolderItems = 40
+
+// holderItems lists what keeps a namespace alive, every holder by name:
+// the member processes (and how many of them are zombies), then threads,
+// bind mounts, fds, sockets and child namespaces one by one.
+func holderItems(ns *nsops.Namespace, snap *nsops.Snapshot) []string {
+	var out []string
 	if ns.NProcs > 0 {
-		parts = append(parts, plural(ns.NProcs, "process", "processes"))
-	}
-	counts := map[nsops.HolderKind]int{}
-	for _, h := range ns.Holders {
-		switch h.Kind {
-		case nsops.HeldByProcess:
-		case nsops.HeldByBindMount:
-			parts = append(parts, "bind mount "+h.Path)
+		z := 0
+		if snap != nil {
+			for _, pid := range ns.Members {
+				if p := snap.Processes[pid]; p != nil && p.Zombie() && p.NS[ns.Type] == ns.ID {
+					z++
+				}
+			}
+		}
+		switch {
+		case z == 0:
+			out = append(out, plural(ns.NProcs, "process", "processes"))
+		case z >= ns.NProcs:
+			out = append(out, plural(ns.NProcs, "zombie process", "zombie processes"))
 		default:
-			counts[h.Kind]++
+			out = append(out, plural(ns.NProcs, "process", "processes")+" ("+plural(z, "zombie", "zombies")+")")
 		}
 	}
-	for _, k := range []nsops.HolderKind{nsops.HeldByThread, nsops.HeldByFD, nsops.HeldBySocket, nsops.HeldByChild} {
-		if n := counts[k]; n > 0 {
-			parts = append(parts, plural(n, string(k), string(k)+"s"))
+	// A bind mount in another mount namespace than the reference process's
+	// (ip netns exec's, a container's) says which, or two look the same.
+	var refMnt uint64
+	if snap != nil {
+		if p := refProcess(snap, nsops.MntNS); p != nil {
+			refMnt = p.NS[nsops.MntNS].Ino
 		}
 	}
+	var items []string
+	for _, kind := range []nsops.HolderKind{nsops.HeldByThread, nsops.HeldByBindMount, nsops.HeldByFD, nsops.HeldBySocket, nsops.HeldByChild} {
+		for _, h := range ns.Holders {
+			if h.Kind != kind {
+				continue
+			}
+			switch kind {
+			case nsops.HeldByThread:
+				items = append(items, fmt.Sprintf("thread %d of pid %d", h.TID, h.PID))
+			case nsops.HeldByBindMount:
+				it := "bind mount " + h.Path
+				if h.MntNS != 0 && h.MntNS != refMnt {
+					it += " in mnt " + strconv.FormatUint(h.MntNS, 10)
+				}
+				items = append(items, it)
+			case nsops.HeldByFD:
+				items = append(items, fmt.Sprintf("fd %d of pid %d", h.FD, h.PID))
+			case nsops.HeldBySocket:
+				items = append(items, fmt.Sprintf("socket fd %d of pid %d", h.FD, h.PID))
+			case nsops.HeldByChild:
+				it := "child namespace " + strconv.FormatUint(h.Child.Ino, 10)
+				if c := snapByID(snap, h.Child); c != nil {
+					it = "child " + c.Type.String() + " " + strconv.FormatUint(c.ID.Ino, 10)
+				}
+				items = append(items, it)
+			}
+		}
+	}
+	if len(items) > maxHolderItems {
+		items = append(items[:maxHolderItems], fmt.Sprintf("and %d more", len(items)-maxHolderItems))
+	}
+	out = append(out, items...)
 	if ns.Hidden {
-		parts = append(parts, "hidden level (only the hierarchy shows it)")
+		out = append(out, "hidden level (only the hierarchy shows it)")
 	}
-	if len(parts) == 0 {
-		return "nothing seen"
+	if len(out) == 0 {
+		return []string{"nothing seen"}
 	}
-	return strings.Join(parts, ", ")
+	return out
+}
+
+func snapByID(snap *nsops.Snapshot, id nsops.NSID) *nsops.Namespace {
+	if snap == nil {
+		return nil
+	}
+	return snap.ByID(id)
 }
 
 func plural(n int, one, many string) string {
@@ -263,7 +377,16 @@ func memberLine(pid int, snap *nsops.Snapshot, prefix string) dline {
 	if user == "" {
 		user = strconv.Itoa(p.UID)
 	}
-	return dline{text: fmt.Sprintf(" %7d %7s  %-9s %s%s", pid, inside, fit(user, 9), prefix, p.Command()), kind: lkMember, pid: pid}
+	return dline{text: fmt.Sprintf(" %7d %7s  %-9s %s%s", pid, inside, fit(user, 9), prefix, commandState(p)), kind: lkMember, pid: pid}
+}
+
+// commandState is the command, marked when the process is a zombie (it
+// has exited; its parent has not reaped it yet).
+func commandState(p *nsops.Process) string {
+	if p.Zombie() {
+		return p.Command() + " (zombie)"
+	}
+	return p.Command()
 }
 
 // procLines builds the process view: who it is and its eight namespaces,
@@ -274,6 +397,9 @@ func procLines(snap *nsops.Snapshot, pid int) []dline {
 		return []dline{{text: " the process has exited", kind: lkDim}}
 	}
 	out := []dline{field("command", p.Command())}
+	if p.Zombie() {
+		out = append(out, field("state", "zombie: exited, its parent has not reaped it"))
+	}
 	user := p.User
 	if user == "" {
 		user = "?"
@@ -316,8 +442,8 @@ func procLines(snap *nsops.Snapshot, pid int) []dline {
 	return out
 }
 
-// detailsLines renders the per-type details.
-func detailsLines(d *nsops.Details, width int) []dline {
+// detailsLines renders the per-type details of ns.
+func detailsLines(d *nsops.Details, ns *nsops.Namespace, width int) []dline {
 	var out []dline
 	switch {
 	case d.UTS != nil:
@@ -350,18 +476,7 @@ func detailsLines(d *nsops.Details, width int) []dline {
 	case d.Time != nil:
 		out = append(out, field("monotonic", offset(d.Time.Monotonic)), field("boottime", offset(d.Time.Boottime)))
 	case d.Cgroup != nil:
-		root := d.Cgroup.Root
-		if root == "" {
-			root = "?"
-		}
-		out = append(out, field("root", root))
-		for _, h := range d.Cgroup.Hierarchies {
-			name := "v2"
-			if h.HierarchyID != 0 {
-				name = strconv.Itoa(h.HierarchyID) + ":" + strings.Join(h.Controllers, ",")
-			}
-			out = append(out, field(name, h.Inside+"  (outside "+h.Outside+")"))
-		}
+		out = append(out, cgroupLines(d.Cgroup, width)...)
 	case d.IPC != nil:
 		out = append(out, field("shm", strconv.Itoa(d.IPC.SharedMemory)),
 			field("msg queues", strconv.Itoa(d.IPC.MessageQueues)),
@@ -370,10 +485,69 @@ func detailsLines(d *nsops.Details, width int) []dline {
 	if d.PID > 0 {
 		out = append(out, field("read via", "pid "+strconv.Itoa(d.PID)))
 	} else if d.Path != "" {
-		out = append(out, field("read via", d.Path))
+		out = append(out, wrappedField("read via", readVia(d.Path, ns), width)...)
 	}
 	for _, n := range d.Notes {
 		out = append(out, dline{text: " note: " + n, kind: lkDim})
+	}
+	return out
+}
+
+// readVia names what the details were read through. A socket's
+// /proc/<pid>/fd/<n> is no namespace file (nsenter cannot open it): nstui
+// asked the kernel for the socket's network namespace, so say so.
+func readVia(path string, ns *nsops.Namespace) string {
+	if ns != nil {
+		for _, h := range ns.Holders {
+			if h.Kind == nsops.HeldBySocket && h.Path == path {
+				return fmt.Sprintf("socket fd %d of pid %d", h.FD, h.PID)
+			}
+		}
+	}
+	return path
+}
+
+// maxCgroupKey fits the usual v1 names: "3:net_cls,net_prio", "12:cpu,cpuacct".
+const maxCgroupKey = 20
+
+// cgroupLines shows where the namespace's root lies in each hierarchy, as
+// the reader (nstui, outside) sees it: members see that directory as "/".
+// Controller lists like "9:name=systemd" keep their whole name.
+func cgroupLines(c *nsops.CgroupDetails, width int) []dline {
+	root := c.Root
+	if root == "" {
+		root = "?"
+	}
+	out := wrappedField("root", root, width)
+	// The key column grows to the longest name up to maxCgroupKey (or a
+	// third of the panel); a longer one gets a line of its own.
+	limit := max(fieldKeyWidth, min(maxCgroupKey, width/3))
+	names := make([]string, len(c.Hierarchies))
+	keyW := fieldKeyWidth
+	for i, h := range c.Hierarchies {
+		names[i] = "v2"
+		if h.HierarchyID != 0 {
+			names[i] = strconv.Itoa(h.HierarchyID) + ":" + strings.Join(h.Controllers, ",")
+		}
+		if n := ansiWidth(sanitize(names[i])); n <= limit {
+			keyW = max(keyW, n+1) // a space more than the name, as for "held by"
+		}
+	}
+	for i, h := range c.Hierarchies {
+		var v string
+		switch {
+		case h.Root != "":
+			v = "root here = " + h.Root + " outside"
+			if h.Inside != "/" {
+				v += ", member in " + h.Inside
+			}
+		case h.Inside != "":
+			// Outside the root (inside paths start with /..): no root to tell.
+			v = "member in " + h.Inside + " here = " + h.Outside + " outside"
+		default:
+			v = "member in " + h.Outside + " outside, not seen inside"
+		}
+		out = append(out, wrappedFieldW(names[i], v, width, keyW)...)
 	}
 	return out
 }

@@ -79,6 +79,18 @@ func newEnterNSForm(snap *nsops.Snapshot, ns *nsops.Namespace, self *nsops.Proce
 	}
 	need := false
 	note := "no owning user namespace known"
+	switch {
+	case ns.Type == nsops.UserNS && !ns.Owner.IsZero():
+		// A user namespace's owner is its parent. setns needs
+		// CAP_SYS_ADMIN in the target itself, and whoever has that in
+		// the parent has it in every descendant: joining the parent
+		// first never helps.
+		note = fmt.Sprintf("user:%d (its parent)  not needed to join it", ns.Owner.Ino)
+	case ns.Type == nsops.UserNS:
+		note = "none: the initial user namespace has no owner"
+	case f.owner == nil && !ns.Owner.IsZero():
+		note = fmt.Sprintf("user:%d, not seen by the last scan", ns.Owner.Ino)
+	}
 	if f.owner != nil {
 		note = fmt.Sprintf("user:%d", f.owner.ID.Ino)
 		switch {

@@ -38,6 +38,16 @@ func (f *fakeSource) Details(_ *nsops.Snapshot, ns *nsops.Namespace) (*nsops.Det
 	f.details++
 	f.mu.Unlock()
 	d := &nsops.Details{Type: ns.Type, ID: ns.ID, PID: ns.PID, Path: ns.Path}
+	if d.Path == "" {
+		// As nsops does: a network namespace held only by a socket is
+		// read through that socket.
+		for _, h := range ns.Holders {
+			if h.Kind == nsops.HeldBySocket {
+				d.Path = h.Path
+				break
+			}
+		}
+	}
 	switch ns.Type {
 	case nsops.UTSNS:
 		h := "host"

@@ -259,13 +259,17 @@ func (f *spawnForm) spec() nsops.SpawnSpec {
 	return s
 }
 
-// title names the pane the form starts: "spawn pid,mnt,net box1".
+// title names the pane the form starts: "spawn pid,mnt,net box1", or
+// "spawn (no new namespaces)" when no type is ticked.
 func (f *spawnForm) title() string {
 	var names []string
 	for i := range nsops.NumTypes {
 		if f.fields[i].on {
 			names = append(names, f.fields[i].t.String())
 		}
+	}
+	if len(names) == 0 {
+		return "spawn (no new namespaces)" + f.detail()
 	}
 	return "spawn " + strings.Join(names, ",") + f.detail()
 }
