@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -62,13 +63,16 @@ user may read, and a notice says so.`,
 		Example: `  nstui ls                       # the lsns-like table
   nstui ls -t net -t user        # only network and user namespaces
   nstui ls -o NS,TYPE,HOLDERS,NAMES
-  nstui ls -T owner              # the ownership tree (-T parent, -T process)
+  nstui ls -T owner              # the ownership tree (-T alone too; -T parent, -T process)
   nstui ls -p 1234               # the namespaces of process 1234
   nstui ls -l                    # a flat list, without the process tree
   nstui ls -J | jq .             # JSON: every lsns key plus holders, names, members
   nstui ls --members net:4026531840   # member processes of one namespace, as a tree`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		Args: lsArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 { // -T REL, see lsArgs
+				o.tree = args[0]
+			}
 			return runLs(cmd.OutOrStdout(), cmd.ErrOrStderr(), &o)
 		},
 	}
@@ -76,7 +80,9 @@ user may read, and a notice says so.`,
 	f.StringVarP(&o.output, "output", "o", "", "columns to print, comma-separated (see the list below)")
 	f.BoolVar(&o.outputAll, "output-all", false, "print every column")
 	f.BoolVarP(&o.json, "json", "J", false, "JSON output: every column plus holders, names and members")
-	f.StringVarP(&o.tree, "tree", "T", "", "tree format: owner, parent or process (default: the process tree in COMMAND, as lsns draws it)")
+	f.StringVarP(&o.tree, "tree", "T", "", "tree format: owner, parent or process (-T REL, -T=REL, --tree=REL; -T alone is owner, as in lsns); without it, the process tree in COMMAND, as lsns draws it")
+	// As in lsns, the relation is optional (--tree[=REL]).
+	f.Lookup("tree").NoOptDefVal = "owner"
 	f.BoolVarP(&o.list, "list", "l", false, "list format: no default process tree (an explicit -T still draws its tree, as in lsns)")
 	f.StringArrayVarP(&o.types, "type", "t", nil, "only namespaces of this type (cgroup, ipc, mnt, net, pid, time, user, uts); repeatable")
 	f.StringVarP(&o.task, "task", "p", "", "only the namespaces of this process")
@@ -89,6 +95,19 @@ user may read, and a notice says so.`,
 	_ = f.MarkHidden("all-details")
 	cmd.Long += "\n\nColumns:\n" + columnHelp()
 	return cmd
+}
+
+// lsArgs accepts what the option parser leaves of -T REL. -T's relation is
+// optional (lsns's --tree[=REL]), so "-T owner" ends up as -T (owner) plus
+// the word "owner"; lsns then reads the word as its [<namespace>] argument
+// and fails, but nstui takes no namespace argument (--members is its
+// counterpart), so the one word after a -T is the relation. Anything else
+// is refused as cobra.NoArgs does.
+func lsArgs(cmd *cobra.Command, args []string) error {
+	if cmd.Flags().Changed("tree") && len(args) > 0 {
+		args = args[1:]
+	}
+	return cobra.NoArgs(cmd, args)
 }
 
 // lsColumn is one output column: its table text and its JSON value (with
@@ -383,25 +402,38 @@ func runLs(stdout, stderr io.Writer, o *lsOptions) error {
 			return fmt.Errorf("--task: no process %d (it does not exist, exited, or is not visible to you)", taskPID)
 		}
 	}
+	// With -p, lsns's owner and parent trees also print the owners and
+	// parents of the process's namespaces (and theirs): those trees keep
+	// every row of the asked types and mark the process's as selected.
+	tree := lsTree(o, cols)
+	related := tree == "owner" || tree == "parent"
+	hasTask := func(ns *nsops.Namespace) bool {
+		_, ok := slices.BinarySearch(ns.Members, taskPID)
+		return ok
+	}
 	for _, ns := range snap.Namespaces {
 		if len(types) > 0 && !slices.Contains(types, ns.Type) {
 			continue
 		}
-		if task != nil {
-			if _, ok := slices.BinarySearch(ns.Members, taskPID); !ok {
-				continue
-			}
+		if task != nil && !related && !hasTask(ns) {
+			continue
 		}
 		rows = append(rows, ns)
 	}
 	// lsns lists by inode, whatever the type (and treeRows relies on it).
 	slices.SortStableFunc(rows, func(a, b *nsops.Namespace) int { return cmp.Compare(a.ID.Ino, b.ID.Ino) })
-	v := &lsView{snap: snap}
-	tree := lsTree(o, cols)
-	if o.json {
-		return printLsJSON(stdout, v, rows, cols, tree)
+	var selected []bool
+	if task != nil && related {
+		selected = make([]bool, len(rows))
+		for i, ns := range rows {
+			selected[i] = hasTask(ns)
+		}
 	}
-	return printLsTable(stdout, v, rows, cols, tree, o)
+	v := &lsView{snap: snap}
+	if o.json {
+		return printLsJSON(stdout, v, rows, cols, tree, selected)
+	}
+	return printLsTable(stdout, v, rows, cols, tree, selected, o)
 }
 
 // parseNSRef parses "net:4026531840", "net:[4026531840]" or "4026531840".
@@ -434,71 +466,99 @@ func findNSRef(snap *nsops.Snapshot, t nsops.NSType, ino uint64, typed bool) *ns
 	return nil
 }
 
-// treeRows orders rows (sorted by inode) as a forest for -T: each row's
-// depth, whether it is its parent's last child, and the depth-first order.
-func treeRows(rows []*nsops.Namespace, rel string) (order []int, depth []int, last []bool) {
-	parentOf := make([]int, len(rows))
-	byID := make(map[nsops.NSID]int, len(rows))
-	for i, ns := range rows {
-		byID[ns.ID] = i
-	}
-	// The process tree is lsns's: a row hangs under the row its lowest
-	// process's parent was last printed for, among the rows before it (a
-	// process stands for every namespace it is the lowest pid of, so the
-	// parent's latest row wins, and a parent whose rows all come later
-	// leaves the row a root).
-	lastRowOf := make(map[int]int, len(rows))
-	for i, ns := range rows {
-		parentOf[i] = -1
-		switch rel {
-		case "owner":
-			if j, ok := byID[ns.Owner]; ok && j != i {
-				parentOf[i] = j
-			}
-		case "parent":
-			if j, ok := byID[ns.Parent]; ok && j != i {
-				parentOf[i] = j
-			}
-		case "process":
-			if ns.PID <= 0 {
-				continue
-			}
-			if j, ok := lastRowOf[ns.PPID]; ok && ns.PPID > 0 {
-				parentOf[i] = j
-			}
-			lastRowOf[ns.PID] = i
-		}
-	}
+// treeRows lays rows (sorted by inode) out as a forest for -T, in lsns's
+// order: the depth-first order, each row's depth, and whether it is its
+// parent's last child. selected (nil: every row) marks the rows asked for
+// (-p); in the owner and parent trees lsns also prints the owners and parents
+// they pull in, as it does here.
+func treeRows(rows []*nsops.Namespace, rel string, selected []bool) (order []int, depth []int, last []bool) {
+	asked := func(i int) bool { return selected == nil || selected[i] }
 	children := make([][]int, len(rows))
 	var roots []int
-	for i, p := range parentOf {
-		if p < 0 {
-			roots = append(roots, i)
-		} else {
-			children[p] = append(children[p], i)
+	switch rel {
+	case "process":
+		// The process tree is lsns's: a row hangs under the row its lowest
+		// process's parent was last printed for, among the rows before it (a
+		// process stands for every namespace it is the lowest pid of, so the
+		// parent's latest row wins, and a parent whose rows all come later
+		// leaves the row a root).
+		lastRowOf := make(map[int]int, len(rows))
+		for i, ns := range rows {
+			if !asked(i) {
+				continue
+			}
+			j, ok := lastRowOf[ns.PPID]
+			if ns.PID > 0 && ns.PPID > 0 && ok {
+				children[j] = append(children[j], i)
+			} else {
+				roots = append(roots, i)
+			}
+			if ns.PID > 0 {
+				lastRowOf[ns.PID] = i
+			}
+		}
+	case "owner", "parent":
+		// lsns adds the rows in inode order, each after (recursively) the row
+		// it depends on: its owner for -T owner; for -T parent its parent, or
+		// its owner when it has no parent (so the user namespace owning a net
+		// namespace comes first, though the net namespace stays a root).
+		// libsmartcols then prints roots and children in the order they were
+		// added: an owner before what it owns, whatever the inodes.
+		byID := make(map[nsops.NSID]int, len(rows))
+		for i, ns := range rows {
+			byID[ns.ID] = i
+		}
+		related := func(i int, id nsops.NSID) int {
+			if j, ok := byID[id]; ok && j != i {
+				return j
+			}
+			return -1
+		}
+		added := make([]bool, len(rows))
+		adding := make([]bool, len(rows)) // on the recursion stack: a cycle stops here
+		var add func(i int)
+		add = func(i int) {
+			adding[i] = true
+			up := related(i, rows[i].Owner)
+			first := up
+			if rel == "parent" {
+				if up = related(i, rows[i].Parent); up >= 0 {
+					first = up
+				}
+			}
+			if first >= 0 && !added[first] && !adding[first] {
+				add(first)
+			}
+			added[i] = true
+			if up >= 0 && added[up] {
+				children[up] = append(children[up], i)
+			} else {
+				roots = append(roots, i)
+			}
+		}
+		for i := range rows {
+			if asked(i) && !added[i] {
+				add(i)
+			}
+		}
+	default:
+		for i := range rows {
+			if asked(i) {
+				roots = append(roots, i)
+			}
 		}
 	}
 	depth = make([]int, len(rows))
 	last = make([]bool, len(rows))
-	seen := make([]bool, len(rows))
 	var walk func(list []int, d int)
 	walk = func(list []int, d int) {
 		for k, i := range list {
-			if seen[i] {
-				continue
-			}
-			seen[i] = true
 			depth[i], last[i] = d, k == len(list)-1
 			order = append(order, i)
 			walk(children[i], d+1)
 		}
 	}
 	walk(roots, 0)
-	for i := range rows { // a cycle would leave rows unvisited: print them as roots
-		if !seen[i] {
-			walk([]int{i}, 0)
-		}
-	}
 	return order, depth, last
 }
 
@@ -536,18 +596,12 @@ func treePrefixes(order, depth []int, last []bool) []string {
 }
 
 // printLsTable prints the lsns-like table, as a tree when tree names a
-// relation (see lsTree).
-func printLsTable(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColumn, tree string, o *lsOptions) error {
-	order := make([]int, len(rows))
-	for i := range order {
-		order[i] = i
-	}
+// relation (see lsTree); selected is as for treeRows.
+func printLsTable(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColumn, tree string, selected []bool, o *lsOptions) error {
+	order, depth, last := treeRows(rows, tree, selected)
 	var prefix []string
 	treeCol := -1
 	if tree != "" {
-		var depth []int
-		var last []bool
-		order, depth, last = treeRows(rows, tree)
 		prefix = treePrefixes(order, depth, last)
 		want := "NS"
 		if tree == "process" {
@@ -555,14 +609,11 @@ func printLsTable(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColu
 		}
 		treeCol = slices.IndexFunc(cols, func(c lsColumn) bool { return c.name == want })
 	}
-	cells := make([][]string, 0, len(rows)+1)
-	if !o.noHeadings {
-		head := make([]string, len(cols))
-		for i, c := range cols {
-			head[i] = c.name
-		}
-		cells = append(cells, head)
+	head := make([]string, len(cols))
+	for i, c := range cols {
+		head[i] = c.name
 	}
+	cells := make([][]string, 0, len(order))
 	for _, i := range order {
 		ns := rows[i]
 		line := make([]string, len(cols))
@@ -575,21 +626,54 @@ func printLsTable(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColu
 		cells = append(cells, line)
 	}
 	right := make([]bool, len(cols))
+	hint := make([]int, len(cols))
 	for k, c := range cols {
 		right[k] = c.right && k != treeCol
+		hint[k] = lsnsWidthHint(c.name)
 	}
-	return writeTable(w, cells, right, o.raw)
+	if len(cells) == 0 {
+		return nil // libsmartcols prints nothing for a table without lines, not even the header
+	}
+	return writeTable(w, head, cells, right, hint, o)
+}
+
+// lsnsWidthHint is lsns's width hint for a column (whint in its column
+// table); see writeTable.
+func lsnsWidthHint(name string) int {
+	switch name {
+	case "NS", "PNS", "ONS":
+		return 10
+	case "TYPE", "NPROCS", "PID", "PPID":
+		return 5
+	}
+	return 0
 }
 
 // writeTable aligns cells like libsmartcols: right-aligned numbers, the last
-// column not padded. Raw mode separates by one space and escapes blanks.
-func writeTable(w io.Writer, cells [][]string, right []bool, raw bool) error {
+// column not padded. Widths are libsmartcols's (count_column_width, output
+// not a terminal): a column is as wide as its widest cell, at least as wide
+// as its header whether the header is printed or not (-n), and a column
+// whose cells are at least as wide as its header is widened to its width
+// hint (so PID is 3 wide while every pid has one or two digits, 5 with
+// three or four). Raw mode separates by one space and escapes blanks.
+func writeTable(w io.Writer, head []string, cells [][]string, right []bool, hint []int, o *lsOptions) error {
 	width := make([]int, len(right))
 	for _, line := range cells {
 		for k, c := range line {
 			width[k] = max(width[k], displayWidth(c))
 		}
 	}
+	for k, h := range head {
+		if least := max(displayWidth(h), 1); width[k] < least {
+			width[k] = least
+		} else if width[k] < hint[k] && least < hint[k] {
+			width[k] = hint[k]
+		}
+	}
+	if !o.noHeadings {
+		cells = append([][]string{head}, cells...)
+	}
+	raw := o.raw
 	var b strings.Builder
 	for _, line := range cells {
 		for k, c := range line {
@@ -645,10 +729,11 @@ func rawEscape(s string) string {
 
 func rawEscaped(c byte) bool { return c <= ' ' || c == '\\' || c >= 0x7f }
 
-// printLsJSON prints {"namespaces":[...]} with lsns's keys and JSON types,
-// plus holders, names, members and hidden. In a tree (see lsTree) children
-// nest. It streams: on a big machine the output is megabytes.
-func printLsJSON(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColumn, tree string) error {
+// printLsJSON prints {"namespaces":[...]} byte for byte as lsns -J does
+// (libsmartcols's layout and string escaping), with lsns's keys and JSON
+// types, plus holders, names, members, hidden and owner_uid. In a tree (see
+// lsTree) children nest. It streams: on a big machine the output is megabytes.
+func printLsJSON(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColumn, tree string, selected []bool) error {
 	// Every object has the same keys: build them once and share them, and
 	// take all objects and values from two allocations (thousands of rows).
 	var keys []string
@@ -672,24 +757,25 @@ func printLsJSON(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColum
 			numOrNull(ns.OwnerUID, ns.OwnerUID >= 0))
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.WriteString("{\n   \"namespaces\": [")
+	// libsmartcols opens the array with a line break and closes it on a new
+	// line, so an empty one has a blank line inside.
+	bw.WriteString("{\n   \"namespaces\": [\n")
 	if tree == "" {
 		// Flat: stream, one reused object at a time (fresh memory is costly).
 		obj := orderedObject{vals: make([]any, 0, nk)}
+		first := true
 		for i, ns := range rows {
-			if i > 0 {
-				bw.WriteByte(',')
+			if selected != nil && !selected[i] {
+				continue
 			}
 			obj.vals = obj.vals[:0]
 			fill(&obj, ns)
-			if err := writeObject(bw, &obj, 2); err != nil {
+			if err := writeObject(bw, &obj, 2, first); err != nil {
 				return err
 			}
+			first = false
 		}
-		if len(rows) > 0 {
-			bw.WriteString("\n   ")
-		}
-		bw.WriteString("]\n}\n")
+		bw.WriteString("\n   ]\n}\n")
 		return bw.Flush()
 	}
 	store := make([]orderedObject, len(rows))
@@ -699,7 +785,7 @@ func printLsJSON(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColum
 		fill(&store[i], ns)
 	}
 	var top []*orderedObject
-	order, depth, _ := treeRows(rows, tree)
+	order, depth, _ := treeRows(rows, tree, selected)
 	var stack []*orderedObject
 	for _, i := range order {
 		d := depth[i]
@@ -714,44 +800,42 @@ func printLsJSON(w io.Writer, v *lsView, rows []*nsops.Namespace, cols []lsColum
 	if err := writeObjects(bw, top, 2); err != nil {
 		return err
 	}
-	bw.WriteString("]\n}\n")
+	bw.WriteString("\n   ]\n}\n")
 	return bw.Flush()
 }
 
 // intList is a list of ints that writes itself on one line.
 type intList []int
 
-// writeObjects writes a JSON array body of objects, indented like lsns (three
+// writeObjects writes the objects of an array, indented like lsns (three
 // spaces a level).
 func writeObjects(bw *bufio.Writer, objs []*orderedObject, level int) error {
 	for i, o := range objs {
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		if err := writeObject(bw, o, level); err != nil {
+		if err := writeObject(bw, o, level, i == 0); err != nil {
 			return err
 		}
-	}
-	if len(objs) > 0 {
-		bw.WriteString("\n" + strings.Repeat("   ", max(level-1, 0)))
 	}
 	return nil
 }
 
-// writeObject writes one object of such an array body, with its children.
-func writeObject(bw *bufio.Writer, o *orderedObject, level int) error {
+// writeObject writes one object of an array, with its children, as
+// libsmartcols does: the first on its own indented line, the next ones
+// right after the previous closing brace ("},{"); each key on its own line.
+func writeObject(bw *bufio.Writer, o *orderedObject, level int, first bool) error {
 	pad := indents[:min(3*level, len(indents))]
 	if len(pad) < 3*level {
 		pad = strings.Repeat("   ", level)
 	}
-	bw.WriteByte('\n')
-	bw.WriteString(pad)
-	bw.WriteByte('{')
+	if first {
+		bw.WriteString(pad)
+		bw.WriteString("{\n")
+	} else {
+		bw.WriteString(",{\n")
+	}
 	for k, key := range o.keys {
 		if k > 0 {
-			bw.WriteByte(',')
+			bw.WriteString(",\n")
 		}
-		bw.WriteByte('\n')
 		bw.WriteString(pad)
 		bw.WriteString("   ")
 		writeJSONString(bw, key)
@@ -761,7 +845,7 @@ func writeObject(bw *bufio.Writer, o *orderedObject, level int) error {
 		}
 	}
 	if len(o.children) > 0 {
-		bw.WriteString(",\n" + pad + "   \"children\": [")
+		bw.WriteString(",\n" + pad + "   \"children\": [\n")
 		if err := writeObjects(bw, o.children, level+2); err != nil {
 			return err
 		}
@@ -777,7 +861,8 @@ func writeObject(bw *bufio.Writer, o *orderedObject, level int) error {
 const indents = "                                                            "
 
 // writeJSONValue writes the value types the columns produce without
-// reflection; anything else goes through encoding/json (compact).
+// reflection; anything else goes through encoding/json (compact, no HTML
+// escaping).
 func writeJSONValue(bw *bufio.Writer, v any) error {
 	switch x := v.(type) {
 	case nil:
@@ -799,23 +884,23 @@ func writeJSONValue(bw *bufio.Writer, v any) error {
 			bw.Write(strconv.AppendInt(bw.AvailableBuffer(), int64(n), 10))
 		}
 		bw.WriteByte(']')
-	case []string: // as encoding/json writes it, without reflection
+	case []string:
 		bw.WriteByte('[')
 		for i, s := range x {
 			if i > 0 {
 				bw.WriteByte(',')
 			}
-			writeMarshalString(bw, s)
+			writeJSONString(bw, s)
 		}
 		bw.WriteByte(']')
-	case []holderJSON: // as encoding/json writes it (omitempty), without reflection
+	case []holderJSON: // compact, with holderJSON's keys and omitempty, without reflection
 		bw.WriteByte('[')
 		for i, h := range x {
 			if i > 0 {
 				bw.WriteByte(',')
 			}
 			bw.WriteString(`{"kind":`)
-			writeMarshalString(bw, h.Kind)
+			writeJSONString(bw, h.Kind)
 			if h.PID != 0 {
 				bw.WriteString(`,"pid":`)
 				bw.Write(strconv.AppendInt(bw.AvailableBuffer(), int64(h.PID), 10))
@@ -830,7 +915,7 @@ func writeJSONValue(bw *bufio.Writer, v any) error {
 			}
 			if h.Path != "" {
 				bw.WriteString(`,"path":`)
-				writeMarshalString(bw, h.Path)
+				writeJSONString(bw, h.Path)
 			}
 			if h.MntNS != 0 {
 				bw.WriteString(`,"mntns":`)
@@ -844,44 +929,54 @@ func writeJSONValue(bw *bufio.Writer, v any) error {
 		}
 		bw.WriteByte(']')
 	default:
-		b, err := json.Marshal(x)
-		if err != nil {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(x); err != nil {
 			return err
 		}
-		bw.Write(b)
+		bw.Write(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
 	}
 	return nil
 }
 
-// writeJSONString writes s as a JSON string (UTF-8 kept, control bytes and
-// invalid UTF-8 escaped, as encoding/json does).
+// writeJSONString writes s as a JSON string the way libsmartcols (lsns -J)
+// does: '"' and '\' escaped, control bytes as \b \t \n \f \r or \u00xx,
+// every other byte as it is (no HTML escaping of <, >, &, and UTF-8, U+2028
+// or even invalid bytes left alone).
 func writeJSONString(bw *bufio.Writer, s string) {
-	plain := true
+	bw.WriteByte('"')
+	start := 0
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 {
-			plain = false
-			break
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		bw.WriteString(s[start:i])
+		start = i + 1
+		switch c {
+		case '"', '\\':
+			bw.WriteByte('\\')
+			bw.WriteByte(c)
+		case '\b':
+			bw.WriteString(`\b`)
+		case '\t':
+			bw.WriteString(`\t`)
+		case '\n':
+			bw.WriteString(`\n`)
+		case '\f':
+			bw.WriteString(`\f`)
+		case '\r':
+			bw.WriteString(`\r`)
+		default:
+			const hex = "0123456789abcdef"
+			bw.WriteString(`\u00`)
+			bw.WriteByte(hex[c>>4])
+			bw.WriteByte(hex[c&0xf])
 		}
 	}
-	if plain {
-		bw.WriteByte('"')
-		bw.WriteString(s)
-		bw.WriteByte('"')
-		return
-	}
-	b, _ := json.Marshal(s)
-	bw.Write(b)
-}
-
-// writeMarshalString writes s exactly as json.Marshal does (which, unlike
-// writeJSONString, also escapes <, > and &).
-func writeMarshalString(bw *bufio.Writer, s string) {
-	if strings.ContainsAny(s, "<>&") {
-		b, _ := json.Marshal(s)
-		bw.Write(b)
-		return
-	}
-	writeJSONString(bw, s)
+	bw.WriteString(s[start:])
+	bw.WriteByte('"')
 }
 
 // orderedObject is a JSON object that keeps its keys in insertion order
@@ -932,6 +1027,7 @@ func printMembers(w io.Writer, snap *nsops.Snapshot, ns *nsops.Namespace, o *lsO
 			Members []*memberJSON `json:"members"`
 		}{ns.ID.Ino, ns.Type.String(), procs}
 		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "   ")
 		return enc.Encode(out)
 	}
@@ -955,10 +1051,7 @@ func printMembers(w io.Writer, snap *nsops.Snapshot, ns *nsops.Namespace, o *lsO
 		markLast(n.Children)
 	}
 	prefix := treePrefixes(idx, depth, last)
-	cells := [][]string{}
-	if !o.noHeadings {
-		cells = append(cells, []string{"PID", "PPID", "NSPID", "USER", "CONTAINER", "COMMAND"})
-	}
+	var cells [][]string
 	for i, n := range order {
 		p := n.Proc
 		nspid := make([]string, len(p.NSpid))
@@ -972,5 +1065,7 @@ func printMembers(w io.Writer, snap *nsops.Snapshot, ns *nsops.Namespace, o *lsO
 		fmt.Fprintf(w, "%s namespace %d has no member processes (held by: %s)\n", ns.Type, ns.ID.Ino, holderKinds(ns))
 		return nil
 	}
-	return writeTable(w, cells, []bool{true, true, false, false, false, false}, o.raw)
+	// Sized like lsns NAMESPACE's PID and PPID columns.
+	return writeTable(w, []string{"PID", "PPID", "NSPID", "USER", "CONTAINER", "COMMAND"}, cells,
+		[]bool{true, true, false, false, false, false}, []int{5, 5, 0, 0, 0, 0}, o)
 }

@@ -117,18 +117,12 @@ func TestLsParityWithLsns(t *testing.T) {
 
 	var report []string
 	for attempt := 1; attempt <= 6; attempt++ {
-		l1, err := exec.Command(lsns, "-J", "--output-all").Output()
-		if err != nil {
-			t.Fatalf("lsns: %v", err)
-		}
+		l1 := lsnsOutput(t, lsns, "-J", "--output-all")
 		ours, stderr, code := runLsBin(t, "ls", "-J")
 		if code != 0 {
 			t.Fatalf("nstui ls -J: exit %d: %s", code, stderr)
 		}
-		l2, err := exec.Command(lsns, "-J", "--output-all").Output()
-		if err != nil {
-			t.Fatalf("lsns: %v", err)
-		}
+		l2 := lsnsOutput(t, lsns, "-J", "--output-all")
 		before, after := parseLsJSON(t, "lsns", l1), parseLsJSON(t, "lsns", l2)
 		got := parseLsJSON(t, "nstui ls -J", []byte(ours))
 		report = report[:0]
@@ -192,6 +186,9 @@ func TestLsBadInput(t *testing.T) {
 		{[]string{"ls", "--members", "fish:1"}, `unknown namespace type "fish"`},
 		{[]string{"ls", "--members", "net:1"}, "no namespace net:1 found"},
 		{[]string{"ls", "extra"}, "unknown command"},
+		{[]string{"ls", "owner"}, `unknown command "owner"`},
+		{[]string{"ls", "-T", "owner", "extra"}, `unknown command "extra"`},
+		{[]string{"ls", "--tree", "parent", "-T", "sideways"}, `unknown command "sideways"`},
 	} {
 		out, stderr, code := runLsBin(t, tc.args...)
 		lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
@@ -422,9 +419,9 @@ func lsRender(t *testing.T, o *lsOptions, types []nsops.NSType, rows []*nsops.Na
 	v := &lsView{snap: &nsops.Snapshot{}}
 	tree := lsTree(o, cols)
 	if o.json {
-		err = printLsJSON(&b, v, rows, cols, tree)
+		err = printLsJSON(&b, v, rows, cols, tree, nil)
 	} else {
-		err = printLsTable(&b, v, rows, cols, tree, o)
+		err = printLsTable(&b, v, rows, cols, tree, nil, o)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -500,8 +497,37 @@ func TestLsDefaultsLikeLsns(t *testing.T) {
 			"6 uts 1 30 root d\n7 ipc 1 40 root e\n8 net 0   \n"},
 		{lsOptions{output: "NS,COMMAND"}, "NS COMMAND\n 1 a\n 2 └─b\n 3 a\n 4 └─b\n 5   └─c\n 6 d\n 7 e\n 8 \n"},
 		{lsOptions{output: "NS,PID"}, "NS PID\n 1  10\n 2  11\n 3  10\n 4  11\n 5  12\n 6  30\n 7  40\n 8    \n"},
+		// -n drops the header line but not its width: libsmartcols sizes a
+		// column by its header whether it prints it or not.
+		{lsOptions{noHeadings: true}, strings.SplitN(tree, "\n", 2)[1]},
+		{lsOptions{noHeadings: true, output: "NS,PID"}, " 1  10\n 2  11\n 3  10\n 4  11\n 5  12\n 6  30\n 7  40\n 8    \n"},
+		{lsOptions{noHeadings: true, output: "PID,NPROCS,TYPE,USER"}, " 10      1 uts  root\n 11      1 pid  root\n 10      1 net  root\n" +
+			" 11      1 ipc  root\n 12      1 mnt  root\n 30      1 uts  root\n 40      1 ipc  root\n         0 net  \n"},
+		{lsOptions{noHeadings: true, raw: true, output: "NS,NPROCS"}, "1 1\n2 1\n3 1\n4 1\n5 1\n6 1\n7 1\n8 0\n"},
 	} {
 		if got := lsRender(t, &tc.o, nil, rows); got != tc.want {
+			t.Errorf("ls %+v:\n%s\nwant:\n%s", tc.o, got, tc.want)
+		}
+	}
+
+	// libsmartcols widens a column whose cells are at least as wide as its
+	// header to lsns's width hint (NS, PNS, ONS 10; TYPE, NPROCS, PID, PPID
+	// 5), headings or not: NS holds 100 (3), TYPE "user" (4), PID 1234 (4);
+	// PPID (1) and PNS (1) keep their header's width.
+	wide := []*nsops.Namespace{lsFakeNS(nsops.UserNS, 100, 1234, 1, "a"), lsFakeNS(nsops.NetNS, 2, 5, 1, "b")}
+	for _, tc := range []struct {
+		o    lsOptions
+		want string
+	}{
+		{lsOptions{list: true, output: "TYPE,PID,PPID,PNS,NS"}, "" +
+			"TYPE    PID PPID PNS         NS\n" +
+			"user   1234    1   0        100\n" +
+			"net       5    1   0          2\n"},
+		{lsOptions{list: true, noHeadings: true, output: "NS,TYPE,PID"}, "" +
+			"       100 user   1234\n" +
+			"         2 net       5\n"},
+	} {
+		if got := lsRender(t, &tc.o, nil, wide); got != tc.want {
 			t.Errorf("ls %+v:\n%s\nwant:\n%s", tc.o, got, tc.want)
 		}
 	}
@@ -534,6 +560,199 @@ func TestLsDefaultsLikeLsns(t *testing.T) {
 		if got := top(o); len(got) != len(rows) {
 			t.Errorf("%+v: top level %v, want all %d rows flat", o, got, len(rows))
 		}
+	}
+}
+
+// TestLsTreeOrderLikeLsns pins lsns's order for -T owner and -T parent:
+// lsns adds rows in inode order, each after (recursively) its owner (-T
+// owner), or its parent, else its owner (-T parent), and libsmartcols prints
+// roots and children in the order they were added. So an owner or parent
+// comes first even with a higher inode, and in the parent tree the owner of
+// a namespace without a parent is printed before it (the row itself stays a
+// root). With -p, the owners and parents of the process's namespaces are
+// printed too.
+func TestLsTreeOrderLikeLsns(t *testing.T) {
+	ns := func(typ nsops.NSType, ino, owner, parent uint64) *nsops.Namespace {
+		n := lsFakeNS(typ, ino, int(ino), 1, "")
+		n.Owner, n.Parent = nsops.NSID{Ino: owner}, nsops.NSID{Ino: parent}
+		return n
+	}
+	// R (10) is the initial user namespace; U1 (20) is its child and owns
+	// N (5), U2 (15) and P1 (25), a child of P0 (7); M (3) is R's.
+	rows := []*nsops.Namespace{
+		ns(nsops.MntNS, 3, 10, 0),
+		ns(nsops.NetNS, 5, 20, 0),
+		ns(nsops.PIDNS, 7, 10, 0),
+		ns(nsops.UserNS, 10, 0, 0),
+		ns(nsops.UserNS, 15, 20, 20),
+		ns(nsops.UserNS, 20, 10, 10),
+		ns(nsops.PIDNS, 25, 20, 7),
+	}
+	render := func(tree string, selected []bool, json bool) string {
+		o := &lsOptions{output: "NS,TYPE", tree: tree, json: json}
+		cols, err := selectColumns(o, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if json {
+			err = printLsJSON(&b, &lsView{snap: &nsops.Snapshot{}}, rows, cols, lsTree(o, cols), selected)
+		} else {
+			err = printLsTable(&b, &lsView{snap: &nsops.Snapshot{}}, rows, cols, lsTree(o, cols), selected, o)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	// The process is in N and P1 only (-p). NS is 10 wide, lsns's width
+	// hint for it, as its cells are wider than its header.
+	onlyN5P25 := []bool{false, true, false, false, false, false, true}
+	for _, tc := range []struct {
+		tree     string
+		selected []bool
+		want     string
+	}{
+		{"owner", nil, "" +
+			"NS         TYPE\n" +
+			"10         user\n" +
+			"├─3        mnt\n" +
+			"├─20       user\n" +
+			"│ ├─5      net\n" +
+			"│ ├─15     user\n" +
+			"│ └─25     pid\n" +
+			"└─7        pid\n"},
+		{"parent", nil, "" +
+			"NS         TYPE\n" +
+			"10         user\n" +
+			"└─20       user\n" +
+			"  └─15     user\n" +
+			"3          mnt\n" +
+			"5          net\n" +
+			"7          pid\n" +
+			"└─25       pid\n"},
+		{"owner", onlyN5P25, "" +
+			"NS         TYPE\n" +
+			"10         user\n" +
+			"└─20       user\n" +
+			"  ├─5      net\n" +
+			"  └─25     pid\n"},
+		{"parent", onlyN5P25, "" +
+			"NS         TYPE\n" +
+			"10         user\n" +
+			"└─20       user\n" +
+			"5          net\n" +
+			"7          pid\n" +
+			"└─25       pid\n"},
+	} {
+		if got := render(tc.tree, tc.selected, false); got != tc.want {
+			t.Errorf("-T %s (selected %v):\n%s\nwant (as lsns):\n%s", tc.tree, tc.selected, got, tc.want)
+		}
+	}
+	// JSON nests the same forest in the same order.
+	type node struct {
+		NS       uint64  `json:"ns"`
+		Children []*node `json:"children"`
+	}
+	var flatten func(list []*node, depth int) []string
+	flatten = func(list []*node, depth int) []string {
+		var out []string
+		for _, n := range list {
+			out = append(out, strings.Repeat(">", depth)+strconv.FormatUint(n.NS, 10))
+			out = append(out, flatten(n.Children, depth+1)...)
+		}
+		return out
+	}
+	for tree, want := range map[string]string{
+		"owner":  "10 >3 >20 >>5 >>15 >>25 >7",
+		"parent": "10 >20 >>15 3 5 7 >25",
+	} {
+		var doc struct {
+			Namespaces []*node `json:"namespaces"`
+		}
+		out := render(tree, nil, true)
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatalf("-J -T %s: %v\n%s", tree, err, out)
+		}
+		if got := strings.Join(flatten(doc.Namespaces, 0), " "); got != want {
+			t.Errorf("-J -T %s nests %s, want %s", tree, got, want)
+		}
+	}
+}
+
+// TestLsJSONBytesLikeLsns pins lsns -J's bytes: libsmartcols's layout
+// ("},{" between objects, three spaces a level, an empty array with a blank
+// line inside) and its string escaping (no HTML escaping, control bytes as
+// \b \t \n \f \r or \u00xx, every other byte as it is); nstui's own keys
+// follow lsns's.
+func TestLsJSONBytesLikeLsns(t *testing.T) {
+	a := lsFakeNS(nsops.UTSNS, 1, 10, 1, "sh -c a&&b<c>'d' \"q\" \\ \x01\x1b\b\f\r\n\t\x7f é\u2028\xff")
+	b := lsFakeNS(nsops.PIDNS, 2, 11, 10, "x")
+	c := lsFakeNS(nsops.NetNS, 3, 12, 1, "")
+	c.NProcs, c.PID, c.User, c.Names = 0, 0, "", []string{"a&b"}
+	c.Holders = []nsops.Holder{{Kind: nsops.HeldByBindMount, Path: "/run/netns/a&b"}}
+	d, e := lsFakeNS(nsops.UTSNS, 4, 20, 1, "p"), lsFakeNS(nsops.IPCNS, 5, 21, 20, "c")
+	extras := `,
+         "holders": [],
+         "names": [],
+         "members": [],
+         "hidden": false,
+         "owner_uid": null`
+	for _, tc := range []struct {
+		o    lsOptions
+		rows []*nsops.Namespace
+		want string
+	}{
+		{lsOptions{json: true, list: true, output: "NS,COMMAND"}, []*nsops.Namespace{a, b, c}, `{
+   "namespaces": [
+      {
+         "ns": 1,
+         "command": "sh -c a&&b<c>'d' \"q\" \\ \u0001\u001b\b\f\r\n\t` + "\x7f é\u2028\xff" + `"` + extras + `
+      },{
+         "ns": 2,
+         "command": "x"` + extras + `
+      },{
+         "ns": 3,
+         "command": null,
+         "holders": [{"kind":"bindmount","path":"/run/netns/a&b"}],
+         "names": ["a&b"],
+         "members": [],
+         "hidden": false,
+         "owner_uid": null
+      }
+   ]
+}
+`},
+		{lsOptions{json: true, output: "NS,COMMAND"}, []*nsops.Namespace{d, e}, `{
+   "namespaces": [
+      {
+         "ns": 4,
+         "command": "p"` + extras + `,
+         "children": [
+            {
+               "ns": 5,
+               "command": "c",
+               "holders": [],
+               "names": [],
+               "members": [],
+               "hidden": false,
+               "owner_uid": null
+            }
+         ]
+      }
+   ]
+}
+`},
+		{lsOptions{json: true}, nil, "{\n   \"namespaces\": [\n\n   ]\n}\n"},
+		{lsOptions{json: true, output: "NS,COMMAND"}, nil, "{\n   \"namespaces\": [\n\n   ]\n}\n"},
+	} {
+		if got := lsRender(t, &tc.o, nil, tc.rows); got != tc.want {
+			t.Errorf("-J %+v:\n%s\nwant:\n%s", tc.o, got, tc.want)
+		}
+	}
+	// An empty table prints nothing at all, as libsmartcols does.
+	if got := lsRender(t, &lsOptions{}, nil, nil); got != "" {
+		t.Errorf("empty table: %q, want nothing", got)
 	}
 }
 
@@ -643,10 +862,7 @@ func TestLsDefaultOutputMatchesLsns(t *testing.T) {
 			if raw {
 				a = append(a, "-r")
 			}
-			want, err := exec.Command(lsns, a...).Output()
-			if err != nil {
-				t.Fatalf("lsns %v: %v", a, err)
-			}
+			want := lsnsOutput(t, lsns, a...)
 			got, stderr, code := runLsBin(t, append([]string{"ls"}, a...)...)
 			if code != 0 {
 				t.Fatalf("nstui ls %v: exit %d: %s", a, code, stderr)
@@ -661,6 +877,31 @@ func TestLsDefaultOutputMatchesLsns(t *testing.T) {
 			if !slices.Equal(w, g) {
 				t.Errorf("ls %v, rows of %v:\nlsns:\n%s\nnstui:\n%s", a, mine, strings.Join(w, "\n"), strings.Join(g, "\n"))
 			}
+		}
+	}
+
+	// Whole lines, widths included (-n keeps every column at least as wide
+	// as its header): -p X keeps the rows to X's namespaces, which both list
+	// alike, so the widths are the same; the lines of our namespaces must be
+	// identical and every line's NS in the same order (other rows' NPROCS
+	// may change between the two runs).
+	for _, args := range [][]string{
+		{"-n"},
+		{"-n", "-t", "net", "-t", "ipc"},
+		{"-n", "-l", "-o", "NS,TYPE,PATH,NPROCS,PID,PPID,UID,USER,NETNSID,NSFS,PNS,ONS"},
+		{"-n", "-o", "PID,NSFS,NS,USER,TYPE"},
+		{"-n", "-o", "NS,COMMAND,NPROCS"},
+		{},
+		{"-t", "net"},
+	} {
+		a := append(slices.Clone(args), "-p", x)
+		want := lsnsOutput(t, lsns, a...)
+		got, stderr, code := runLsBin(t, append([]string{"ls"}, a...)...)
+		if code != 0 {
+			t.Fatalf("nstui ls %v: exit %d: %s", a, code, stderr)
+		}
+		if d := lsLineDiff(string(want), got, mine); d != "" {
+			t.Errorf("ls %v: %s\nlsns:\n%s\nnstui:\n%s", a, d, want, got)
 		}
 	}
 
@@ -696,10 +937,7 @@ func TestLsDefaultOutputMatchesLsns(t *testing.T) {
 		{{"-J", "-l", "-o", "NS,COMMAND"}, {"-J", "-l", "-o", "NS,COMMAND"}},
 		{{"-J"}, {"-J", "--output-all"}},
 	} {
-		want, err := exec.Command(lsns, pair[1]...).Output()
-		if err != nil {
-			t.Fatalf("lsns %v: %v", pair[1], err)
-		}
+		want := lsnsOutput(t, lsns, pair[1]...)
 		got, stderr, code := runLsBin(t, append([]string{"ls"}, pair[0]...)...)
 		if code != 0 {
 			t.Fatalf("nstui ls %v: exit %d: %s", pair[0], code, stderr)
@@ -707,6 +945,157 @@ func TestLsDefaultOutputMatchesLsns(t *testing.T) {
 		w, g := nesting("lsns", want), nesting("nstui", []byte(got))
 		if len(w) != len(mine) || !maps.Equal(w, g) {
 			t.Errorf("nstui ls %v nests %v, lsns %v nests %v (child: parent)", pair[0], g, pair[1], w)
+		}
+	}
+}
+
+// lsnsOutput runs lsns and returns its output. lsns 2.38 sometimes exits 1,
+// silently, when a process or namespace vanishes while it reads it (other
+// tests tear theirs down meanwhile): it is run again then.
+func lsnsOutput(t *testing.T, lsns string, args ...string) []byte {
+	t.Helper()
+	var err error
+	for range 5 {
+		var out []byte
+		var stderr bytes.Buffer
+		cmd := exec.Command(lsns, args...)
+		cmd.Stderr = &stderr
+		if out, err = cmd.Output(); err == nil {
+			return out
+		}
+		err = fmt.Errorf("%w: %s", err, bytes.TrimSpace(stderr.Bytes()))
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("lsns %v: %v", args, err)
+	return nil
+}
+
+// lsLineDiff compares two lsns-like tables: the NS of every line (its tree
+// branch removed; "" for a header) must come in the same order, and the
+// lines of the namespaces in mine must be identical, byte for byte. It
+// returns what differs first, or "".
+func lsLineDiff(want, got string, mine []string) string {
+	ns := func(line string) string {
+		for _, f := range strings.Fields(strings.TrimLeft(line, " │├└─")) {
+			if slices.Contains(mine, f) || (len(f) >= 9 && strings.Trim(f, "0123456789") == "") {
+				return f
+			}
+		}
+		return ""
+	}
+	w := strings.Split(strings.TrimRight(want, "\n"), "\n")
+	g := strings.Split(strings.TrimRight(got, "\n"), "\n")
+	if len(w) != len(g) {
+		return fmt.Sprintf("%d lines, lsns %d", len(g), len(w))
+	}
+	for i := range w {
+		switch {
+		case ns(w[i]) != ns(g[i]):
+			return fmt.Sprintf("line %d is namespace %q, lsns's %q", i+1, ns(g[i]), ns(w[i]))
+		case slices.Contains(mine, ns(w[i])) && w[i] != g[i]:
+			return fmt.Sprintf("line %d:\n%q\nlsns:\n%q", i+1, g[i], w[i])
+		}
+	}
+	return ""
+}
+
+// lsnsKeysOnly drops nstui's own keys (holders, names, members, hidden,
+// owner_uid) from nstui ls -J output, and the comma they leave before a
+// closing brace, so what is left can be compared with lsns -J byte for byte.
+func lsnsKeysOnly(out string) string {
+	var kept []string
+	for _, l := range strings.Split(out, "\n") {
+		k := strings.TrimLeft(l, " ")
+		if strings.HasPrefix(k, `"holders": `) || strings.HasPrefix(k, `"names": `) || strings.HasPrefix(k, `"members": `) ||
+			strings.HasPrefix(k, `"hidden": `) || strings.HasPrefix(k, `"owner_uid": `) {
+			continue
+		}
+		kept = append(kept, l)
+	}
+	for i := range kept {
+		if i+1 < len(kept) && strings.HasPrefix(strings.TrimLeft(kept[i+1], " "), "}") {
+			kept[i] = strings.TrimSuffix(kept[i], ",")
+		}
+	}
+	return strings.Join(kept, "\n")
+}
+
+// TestLsTreesAndJSONMatchLsns compares -T owner, -T parent (and -T alone),
+// with -p, and -J with the real lsns, byte for byte. A process C runs in a
+// user namespace U2 (with a new net and pid namespace), child of U1, child of
+// the initial user namespace: -p C prints C's namespaces and, in the owner
+// and parent trees, the owners and parents lsns pulls in (U1, the initial
+// user namespace, the parent pid namespace), an owner or parent before what
+// it owns or parents. C's command line holds what JSON must escape, or not
+// (&, <, >, quotes, backslashes, control bytes, UTF-8, an invalid byte).
+func TestLsTreesAndJSONMatchLsns(t *testing.T) {
+	testutil.RequireRoot(t)
+	lsns, err := exec.LookPath("lsns")
+	if err != nil {
+		t.Fatalf("lsns not found (util-linux): %v", err)
+	}
+	weird := "w a&b<c>'d' \"q\" \\ \x01\t\x1b\x7f é\u2028\xff"
+	cmd := exec.Command("unshare", "--kill-child", "--user", "--map-root-user", "--fork",
+		"unshare", "--kill-child", "--user", "--map-root-user", "--net", "--pid", "--fork", "sh", "-c", "read x", weird)
+	stdin, err := cmd.StdinPipe() // sh waits on it, with no process of its own in its namespaces
+	if err != nil {
+		t.Fatal(err)
+	}
+	testutil.Start(t, cmd)
+	t.Cleanup(func() { stdin.Close() })
+	var c int
+	deadline := time.Now().Add(10 * time.Second)
+	for c == 0 {
+		for _, pid := range testutil.Descendants(cmd.Process.Pid) {
+			comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+			if strings.TrimSpace(string(comm)) == "sh" {
+				c = pid
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("test namespaces not set up in time")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if lsNSInode(t, fmt.Sprintf("/proc/%d/ns/pid", c)) == lsNSInode(t, "/proc/self/ns/pid") {
+		t.Fatalf("pid %d is not in a new pid namespace", c)
+	}
+	p := strconv.Itoa(c)
+
+	// lsns 2.38 reads -T's relation only when attached (-T=REL, --tree=REL):
+	// in "-T parent" the word is its namespace argument. nstui takes the word
+	// as the relation (it has no namespace argument).
+	if out, err := exec.Command(lsns, "-T", "parent").CombinedOutput(); err == nil || !strings.Contains(string(out), "invalid namespace argument") {
+		t.Errorf("lsns -T parent: %v %q; this test expects lsns 2.38's 'invalid namespace argument'", err, out)
+	}
+	for _, tc := range []struct{ lsns, ours []string }{
+		{[]string{"-T", "-o", "NS,TYPE,PID"}, []string{"-T", "-o", "NS,TYPE,PID"}},
+		{[]string{"-T", "-o", "NS,TYPE,PID"}, []string{"-T", "owner", "-o", "NS,TYPE,PID"}},
+		{[]string{"-T=owner", "-o", "NS,TYPE,PID"}, []string{"--tree=owner", "-o", "NS,TYPE,PID"}},
+		{[]string{"--tree=parent", "-o", "NS,TYPE,PID,PPID"}, []string{"-T", "parent", "-o", "NS,TYPE,PID,PPID"}},
+		{[]string{"--tree=parent", "-o", "NS,TYPE,PID,PPID"}, []string{"-T=parent", "-o", "NS,TYPE,PID,PPID"}},
+		{[]string{"-n", "--tree=parent", "-o", "NS,TYPE,PID,PPID,UID,USER,PNS,ONS"}, []string{"-n", "-T", "parent", "-o", "NS,TYPE,PID,PPID,UID,USER,PNS,ONS"}},
+		{[]string{"-n", "--tree=owner", "-o", "TYPE,PID,NS"}, []string{"-n", "--tree=owner", "-o", "TYPE,PID,NS"}},
+		{[]string{"-r", "--tree=owner", "-o", "NS,TYPE,PID,COMMAND"}, []string{"-r", "-T", "owner", "-o", "NS,TYPE,PID,COMMAND"}},
+		{[]string{"-r", "--tree=process", "-o", "NS,TYPE,PID,COMMAND"}, []string{"-r", "-T", "process", "-o", "NS,TYPE,PID,COMMAND"}},
+		{[]string{"-J", "--tree=owner", "-o", "NS,TYPE,PID,COMMAND"}, []string{"-J", "-T", "owner", "-o", "NS,TYPE,PID,COMMAND"}},
+		{[]string{"-J", "--tree=parent", "-o", "NS,TYPE,PATH,PID,PPID,COMMAND,UID,USER,NETNSID,NSFS,PNS,ONS"},
+			[]string{"-J", "-T", "parent", "-o", "NS,TYPE,PATH,PID,PPID,COMMAND,UID,USER,NETNSID,NSFS,PNS,ONS"}},
+		{[]string{"-J", "-o", "NS,TYPE,PID,COMMAND"}, []string{"-J", "-o", "NS,TYPE,PID,COMMAND"}},
+		{[]string{"-J", "-l", "-o", "NS,TYPE,COMMAND,USER"}, []string{"-J", "-l", "-o", "NS,TYPE,COMMAND,USER"}},
+	} {
+		la := append([]string{"-p", p}, tc.lsns...)
+		want := lsnsOutput(t, lsns, la...)
+		oa := append([]string{"ls", "-p", p}, tc.ours...)
+		got, stderr, code := runLsBin(t, oa...)
+		if code != 0 {
+			t.Fatalf("nstui %v: exit %d: %s", oa, code, stderr)
+		}
+		if slices.Contains(tc.ours, "-J") {
+			got = lsnsKeysOnly(got)
+		}
+		if got != string(want) {
+			t.Errorf("nstui %q differs from lsns %q:\n%q\nlsns:\n%q", oa, la, got, want)
 		}
 	}
 }
