@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nstui/nstui/nsops"
 	"github.com/spf13/cobra"
@@ -657,6 +659,15 @@ func lsnsWidthHint(name string) int {
 // hint (so PID is 3 wide while every pid has one or two digits, 5 with
 // three or four). Raw mode separates by one space and escapes blanks.
 func writeTable(w io.Writer, head []string, cells [][]string, right []bool, hint []int, o *lsOptions) error {
+	if !o.raw {
+		// Command lines and paths come from any process: a terminal
+		// escape in one must not reach the terminal of whoever lists.
+		for _, line := range cells {
+			for k, c := range line {
+				line[k] = safeEncode(c)
+			}
+		}
+	}
 	width := make([]int, len(right))
 	for _, line := range cells {
 		for k, c := range line {
@@ -703,6 +714,39 @@ func writeTable(w io.Writer, head []string, cells [][]string, right []bool, hint
 }
 
 func displayWidth(s string) int { return len([]rune(s)) }
+
+// safeEncode is what libsmartcols does to table cells (mbs_safe_encode, in
+// a UTF-8 locale): each byte of a character that is not printable (C0 and
+// C1 controls, ESC, DEL, line and paragraph separators...) and each byte
+// that is not valid UTF-8 becomes \xHH, and a backslash before an x
+// becomes \x5c, so the output can be read back; printable text, non-ASCII
+// included, stays.
+func safeEncode(s string) string {
+	i := 0
+	for i < len(s) && s[i] >= ' ' && s[i] < 0x7f && s[i] != '\\' {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(s[:i])
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '\\' && i+1 < len(s) && s[i+1] == 'x':
+			b.WriteString(`\x5c`)
+		case (r == utf8.RuneError && n == 1) || !unicode.IsPrint(r):
+			for _, c := range []byte(s[i : i+n]) {
+				fmt.Fprintf(&b, `\x%02x`, c)
+			}
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
 
 // rawEscape writes what lsns -r (libsmartcols) escapes as \xHH: blanks,
 // backslashes and every byte that is not printable ASCII, so UTF-8 (tree

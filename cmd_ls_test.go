@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -1098,4 +1099,66 @@ func TestLsTreesAndJSONMatchLsns(t *testing.T) {
 			t.Errorf("nstui %q differs from lsns %q:\n%q\nlsns:\n%q", oa, la, got, want)
 		}
 	}
+}
+
+// TestLsTableEscapesLikeLsns: a process's name can hold terminal escapes;
+// the table escapes what is not printable as lsns does (ESC, a line
+// separator, a backslash before x) and keeps printable UTF-8, so listing
+// never sends another process's escape sequences to the terminal.
+func TestLsTableEscapesLikeLsns(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain":                     "plain",
+		"a\x1b[31mred":              `a\x1b[31mred`,
+		`back\x and \ alone`:        `back\x5cx and \ alone`,
+		"sep\u2028é\x7f\xff\tend\n": `sep\xe2\x80\xa8é\x7f\xff\x09end\x0a`,
+	} {
+		if got := safeEncode(in); got != want {
+			t.Errorf("safeEncode(%q) = %q, want %q", in, got, want)
+		}
+	}
+
+	testutil.RequireRoot(t)
+	lsns, err := exec.LookPath("lsns")
+	if err != nil {
+		t.Fatalf("lsns not found (util-linux): %v", err)
+	}
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(t.TempDir(), "sl\x1b]0;title\x07\x1b[31mred\\xq\u2028é")
+	b, err := os.ReadFile(sleep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := lsStartSleeper(t, "unshare", "--uts", name, "300")
+	var row, uts string
+	for range 100 { // until unshare has made the namespace and exec'd the copy
+		uts = strconv.FormatUint(lsNSInode(t, "/proc/"+strconv.Itoa(cmd.Process.Pid)+"/ns/uts"), 10)
+		out, _, _ := runLsBin(t, "ls", "-t", "uts", "-o", "NS,COMMAND")
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, uts+" ") && strings.Contains(l, "red") {
+				row = l
+			}
+		}
+		if row != "" {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if row == "" || strings.ContainsAny(row, "\x1b\x07") {
+		t.Fatalf("nstui ls row %q: want the namespace, with no raw escape", row)
+	}
+	for _, l := range strings.Split(string(lsnsOutput(t, lsns, "-t", "uts", "-o", "NS,COMMAND")), "\n") {
+		if strings.HasPrefix(l, uts+" ") {
+			if l != row {
+				t.Errorf("nstui ls:\n%q\nlsns:\n%q", row, l)
+			}
+			return
+		}
+	}
+	t.Fatalf("lsns does not list uts namespace %s", uts)
 }
