@@ -567,33 +567,45 @@ func offset(o nsops.ClockOffset) string {
 	return fmt.Sprintf("%+d s %d ns", o.Seconds, o.Nanoseconds)
 }
 
+// ifaceState is the operational state, or down when administratively down.
+func ifaceState(i nsops.Iface) string {
+	if !i.Up {
+		return "down"
+	}
+	return i.State
+}
+
 func netLines(n *nsops.NetDetails, width int) []dline {
 	// Whole names (IFNAMSIZ allows 15 bytes: two veths often differ only
 	// at the end), with the peer or parent as ip prints it: veth0@if7.
+	// Its peer by name when in this namespace, by index when in another.
+	byIndex := make(map[int]string, len(n.Interfaces))
+	for _, i := range n.Interfaces {
+		byIndex[i.Index] = i.Name
+	}
 	names := make([]string, len(n.Interfaces))
-	nameW := len("IFACE")
+	nameW, stateW := len("IFACE"), len("STATE")
 	for k, i := range n.Interfaces {
 		names[k] = i.Name
-		if i.Link > 0 {
+		if peer, here := byIndex[i.Link]; i.Link > 0 && here && i.LinkNetnsID < 0 {
+			names[k] += "@" + peer
+		} else if i.Link > 0 {
 			names[k] += "@if" + strconv.Itoa(i.Link)
 		}
 		nameW = max(nameW, ansiWidth(sanitize(names[k])))
+		stateW = max(stateW, len(ifaceState(i)))
 	}
-	nameW = min(nameW, 26)
+	nameW = min(nameW, 33)
 	// MTU and MAC when 24 columns are left for the addresses beside them.
-	wide := width >= 1+nameW+1+8+1+7+1+5+1+17+1+24
-	head := fmt.Sprintf(" %-*s %-8s %-7s ", nameW, "IFACE", "STATE", "KIND")
+	wide := width >= 1+nameW+1+stateW+1+7+1+5+1+17+1+24
+	head := fmt.Sprintf(" %-*s %-*s %-7s ", nameW, "IFACE", stateW, "STATE", "KIND")
 	if wide {
 		head += fmt.Sprintf("%-5s %-17s ", "MTU", "MAC")
 	}
 	out := []dline{{text: head + "ADDRESSES", kind: lkColHead}}
 	for k, i := range n.Interfaces {
-		state := i.State
-		if !i.Up {
-			state = "down"
-		}
 		row := " " + fit(names[k], nameW) + strings.Repeat(" ", nameW-ansiWidth(fit(names[k], nameW))) +
-			fmt.Sprintf(" %-8s %-7s ", state, fit(i.Kind, 7))
+			fmt.Sprintf(" %-*s %-7s ", stateW, ifaceState(i), fit(i.Kind, 7))
 		if wide {
 			row += fmt.Sprintf("%-5d %-17s ", i.MTU, i.MAC)
 		}

@@ -526,12 +526,21 @@ func (e *explorer) detailHint() string {
 	}
 	switch l := e.lines[e.dcursor]; l.kind {
 	case lkMember:
+		if p := e.snap.Processes[l.pid]; p != nil && p.Zombie() {
+			return "pid " + strconv.Itoa(l.pid) + " is a zombie: it exited, nothing to enter"
+		}
 		return "enter: pid " + strconv.Itoa(l.pid) + "'s namespaces · e: enter them"
 	case lkNSLink:
-		return "enter: open this namespace · e: enter it"
+		if e.byID[l.ns] == nil {
+			return "" // unreadable: nothing to open
+		}
+		if e.tgt.kind == targetProc {
+			return "enter: open this namespace · e: enter the process"
+		}
+		return "enter: open this namespace"
 	}
 	if slices.ContainsFunc(e.lines, func(l dline) bool { return l.kind == lkMember }) {
-		return "↓ to a member process: enter shows its namespaces, e enters them"
+		return "move to a member process (↑/↓): enter shows its namespaces, e enters them"
 	}
 	return ""
 }

@@ -139,6 +139,11 @@ func (m *Model) tick(lastScan time.Duration) tea.Cmd {
 
 // Update handles a message; it never blocks and does no I/O.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, mouse := msg.(tea.MouseMsg); mouse && m.tooSmall() {
+		// Only the notice shows: a click would hit what is no longer
+		// drawn (a tab, a pane whose shell then gets the keys).
+		return m, nil
+	}
 	if cmd, done := m.updateWorkspace(msg); done {
 		return m, cmd
 	}
@@ -202,6 +207,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.tooSmall() {
+		// Only the notice shows, and it says q quits: even while a
+		// filter was being typed. Other keys would act unseen.
+		if key.Matches(msg, m.keys.Quit) {
+			return tea.Quit
+		}
+		return nil
+	}
 	if m.explorer.filtering {
 		if msg.String() == "ctrl+c" {
 			return tea.Quit
@@ -211,10 +224,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Quit):
 		return tea.Quit
-	case m.tooSmall():
-		// Nothing shows but the notice: a key would act unseen (open a
-		// form that a blind enter then starts). Only q and ctrl+c work.
-		return nil
 	case key.Matches(msg, m.keys.Help):
 		m.showHelp, m.helpTop = !m.showHelp, 0
 		return nil
@@ -299,7 +308,9 @@ func (m *Model) render() string {
 
 func (m *Model) tooSmallView() string {
 	what := "press q to quit"
-	if c := m.ws.confirm; c != nil { // asked before the window shrank, or by q since
+	if c := m.ws.confirm; c != nil && c.kind == confirmFailed {
+		what = "press any key to close: " + strings.ReplaceAll(c.text, "\n", " ")
+	} else if c != nil { // asked before the window shrank, or by q since
 		what = "answer: " + strings.ReplaceAll(c.text, "\n", " ") + " (y/n)"
 	} else if p := m.ws.activePane(); p != nil && m.ws.paneFocus && p.running() {
 		// Keys still go to the (hidden) program, as in tmux: say so.
@@ -311,6 +322,8 @@ func (m *Model) tooSmallView() string {
 	if len(lines) > m.height { // a tiny window: the short form, the way out first
 		short := "q quits"
 		switch {
+		case m.ws.confirm != nil && m.ws.confirm.kind == confirmFailed:
+			short = "failed: any key closes"
 		case m.ws.confirm != nil:
 			short = "quit/close? y/n"
 		case what != "press q to quit":

@@ -128,11 +128,24 @@ func TestNetLinesWholeNames(t *testing.T) {
 		}
 		return b.String()
 	}
-	narrow, wide := text(52), text(120)
+	narrow, wide := text(70), text(140)
 	for _, s := range []string{narrow, wide} {
-		if !strings.Contains(s, "vethrs4abcdef12@if8 ") || !strings.Contains(s, "vethrs4abcdef13@if7 ") || !strings.Contains(s, "10.0.0.1/24") {
+		// Peers in this namespace by name, as ip link prints them.
+		if !strings.Contains(s, "vethrs4abcdef12@vethrs4abcdef13 ") || !strings.Contains(s, "vethrs4abcdef13@vethrs4abcdef12 ") || !strings.Contains(s, "10.0.0.1/24") {
 			t.Errorf("want both whole names with their peers and the address:\n%s", s)
 		}
+	}
+	// A peer in another namespace by index; a long state keeps the columns.
+	n.Interfaces = append(n.Interfaces, nsops.Iface{Name: "rv4bx0", Index: 9, Link: 8, LinkNetnsID: 0, Kind: "veth", State: "lowerlayerdown", Up: true, MTU: 1500})
+	lines := netLines(n, 140)
+	col := strings.Index(lines[0].text, "KIND")
+	for _, l := range lines[1:4] {
+		if !strings.HasPrefix(l.text[col:], "veth ") {
+			t.Errorf("KIND not in its column (%d) in %q", col, l.text)
+		}
+	}
+	if !strings.Contains(lines[3].text, "rv4bx0@if8 ") {
+		t.Errorf("a peer in another namespace: %q, want rv4bx0@if8", lines[3].text)
 	}
 	if strings.Contains(narrow, "MTU") || !strings.Contains(wide, "MTU") || !strings.Contains(wide, "1400  aa:bb:cc:dd:ee:02") {
 		t.Errorf("MTU and MAC: want them only when wide:\nnarrow:\n%swide:\n%s", narrow, wide)

@@ -66,6 +66,9 @@ func formKey(fields []formField, cur *int, msg tea.KeyPressMsg) formAction {
 		}
 		return formNone
 	}
+	if f.off { // greyed out: not used, so not edited either
+		return formNone
+	}
 	switch msg.String() {
 	case "backspace", "ctrl+h":
 		r := []rune(f.value)
@@ -122,14 +125,16 @@ func formLines(st *Styles, fields []formField, cur, w int) []string {
 				val += "█"
 			}
 			switch {
-			case f.off && i != cur:
+			case f.off && i == cur:
+				line = st.Dim.Render(">" + fit(strings.TrimSpace(lbl[1:]+f.value+"  "+f.hint), w-1))
+			case f.off:
 				line = st.Dim.Render(lbl + fit(strings.TrimSpace(val+"  "+f.hint), max(w-len(lbl), 0)))
 			case f.value == "" && i != cur:
 				line = st.Key.Render(lbl) + st.Dim.Render(fit(f.hint, max(w-len(lbl), 0)))
 			default:
 				line = st.Key.Render(lbl) + st.Value.Render(fit(val, max(w-len(lbl), 0)))
 			}
-			if i == cur {
+			if i == cur && !f.off {
 				line = st.Link.Render(">" + fit(lbl[1:]+val, w-1))
 			}
 		}
@@ -236,6 +241,15 @@ func (f *spawnForm) wants(t nsops.NSType) bool {
 	return false
 }
 
+// setType ticks or unticks the toggle of a namespace type.
+func (f *spawnForm) setType(t nsops.NSType, on bool) {
+	for i := range nsops.NumTypes {
+		if f.fields[i].t == t {
+			f.fields[i].on = on
+		}
+	}
+}
+
 // hostname is the hostname the spawn sets: none without a uts namespace.
 func (f *spawnForm) hostname() string {
 	if f.fields[spawnHostname].off {
@@ -293,13 +307,16 @@ func (f *spawnForm) detail() string {
 }
 
 func (f *spawnForm) key(msg tea.KeyPressMsg) formAction {
+	before := f.fields[f.cur].on
+	at := f.cur
 	a := formKey(f.fields, &f.cur, msg)
-	if f.cur == spawnMapCurrent && f.fields[spawnMapCurrent].on {
-		// A user mapping needs a user namespace: tick it along.
-		for i := range nsops.NumTypes {
-			if f.fields[i].t == nsops.UserNS {
-				f.fields[i].on = true
-			}
+	if on := f.fields[at].on; on != before { // a toggle changed: keep the pair consistent
+		switch {
+		case at == spawnMapCurrent && on:
+			// A user mapping needs a user namespace: tick it along.
+			f.setType(nsops.UserNS, true)
+		case f.fields[at].isNS && f.fields[at].t == nsops.UserNS && !on:
+			f.fields[spawnMapCurrent].on = false // nothing to map without one
 		}
 	}
 	f.sync()

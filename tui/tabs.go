@@ -517,6 +517,10 @@ func (m *Model) openEnterForm() tea.Cmd {
 			ws.notice = fmt.Sprintf("process %d is gone", pid)
 			return nil
 		}
+		if e.snap.Processes[pid].Zombie() {
+			ws.notice = fmt.Sprintf("process %d is a zombie (it exited; its parent has not reaped it): it has no namespaces to enter", pid)
+			return nil
+		}
 		ws.enter = newEnterProcForm(e.snap, pid, self)
 		return nil
 	}
@@ -700,6 +704,9 @@ func (m *Model) paneClick(ms tea.Mouse) (tea.Cmd, bool) {
 			ws.active = i - 1
 			return m.setPaneFocus(true), true
 		}
+	}
+	if ms.Y == m.headerLines() {
+		return nil, true // the tab bar, between or past the tabs: nothing there
 	}
 	if ws.paneShown() && ws.paneRect.contains(ms.X, ms.Y) {
 		cmd := m.setPaneFocus(true)
@@ -1030,7 +1037,7 @@ func (m *Model) workspaceFooter() (string, bool) {
 	case ws.notice != "":
 		left = st.Error.Render(" " + ws.notice)
 	case ws.confirm != nil && ws.confirm.kind == confirmFailed:
-		left = m.help.ShortHelpView([]key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("any key", "close"))})
+		left = m.help.ShortHelpView([]key.Binding{key.NewBinding(key.WithKeys("esc"), key.WithHelp("any key", "closes"))})
 	case ws.confirm != nil:
 		left = m.help.ShortHelpView([]key.Binding{
 			key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
@@ -1056,7 +1063,7 @@ func (m *Model) workspaceFooter() (string, bool) {
 		binds = append(binds, m.keys.Up, m.keys.Down, m.keys.NextPane, m.keys.Open, m.keys.Filter, m.keys.View, m.keys.Help, m.keys.Quit)
 		left = m.help.ShortHelpView(binds)
 		if hint := m.explorer.detailHint(); hint != "" {
-			left = st.Notice.Render(" "+hint) + st.Dim.Render(" •") + left
+			left = st.Notice.Render(" "+hint) + st.Dim.Render(" • ") + left
 		}
 	}
 	right := st.Key.Render(prefix) + st.Dim.Render(" explorer/pane ")
