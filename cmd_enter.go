@@ -37,7 +37,8 @@ The target is a process (-t PID), a namespace file (-t /run/netns/NAME,
 it (-t net:4026532008), reached through whatever holds it: a process, an open
 fd, a bind mount, a socket (pidfd_getfd + SIOCGSKNS) or a child namespace.
 With a pid and no type option, every namespace of the process that differs
-from ours is joined (--all).
+from ours is joined (--all). A namespace file or TYPE:INODE is one namespace:
+another type needs a file of its own (--mount=FILE), and --all needs a pid.
 
 --print-equivalent fails (status 125) when no nsenter line can do the same:
 nsenter opens namespaces by file only, so it cannot reach one held only by a
@@ -95,14 +96,22 @@ func (f *enterFlags) run(c *cobra.Command, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := spec.Validate(); err != nil {
+		var idErr *nsops.IDError
+		if errors.As(err, &idErr) {
+			// Name the option the bad id came from.
+			idErr.Name = "-S/--setuid"
+			if idErr.Group {
+				idErr.Name = "-G/--setgid"
+			}
+		}
+		return err
+	}
 	if !spec.TargetNS.IsZero() {
 		// TYPE:INODE is found through discovery's holders.
 		if spec.Snapshot, err = nsops.NewScanner().Scan(); err != nil {
 			return err
 		}
-	}
-	if err := spec.Validate(); err != nil {
-		return err
 	}
 	if f.print {
 		// Better no line than one that fails or does something else: a

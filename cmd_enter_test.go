@@ -460,6 +460,13 @@ func TestEnterBadInput(t *testing.T) {
 			[]string{"-t", strconv.Itoa(tg.pid)}, "run as root"},
 		{"no such command", nil, []string{"-t", strconv.Itoa(tg.pid), "--", "/no/such/" + marker}, "ENOENT"},
 		{"not executable", nil, []string{"-t", strconv.Itoa(tg.pid), "--", "/etc/passwd", marker}, "EACCES (Permission denied): not executable there"},
+		// The option and the bad value only, not a uid/gid pair.
+		{"uid past uid_t", nil, []string{"-t", strconv.Itoa(tg.pid), "-U", "-S", "4294967296"},
+			"nstui: -S/--setuid 4294967296: want a number from 0 to 4294967294 (or -1 to leave it)"},
+		{"gid past uid_t", nil, []string{"-t", strconv.Itoa(tg.pid), "-U", "-G", "4294967296"},
+			"nstui: -G/--setgid 4294967296: want a number from 0 to 4294967294 (or -1 to leave it)"},
+		{"negative uid", nil, []string{"-t", strconv.Itoa(tg.pid), "-U", "--setuid=-2"},
+			"nstui: -S/--setuid -2: want a number from 0 to 4294967294 (or -1 to leave it)"},
 	}
 	for _, c := range cases {
 		args := append([]string{"enter"}, c.args...)
@@ -481,6 +488,95 @@ func TestEnterBadInput(t *testing.T) {
 			t.Errorf("%s: exit %d, stdout %q, stderr %q; want %d and one line with %q", c.name, code, out, errOut, want, c.want)
 		}
 		noProcessWith(t, marker)
+	}
+}
+
+// TestEnterOneNamespaceTarget: a namespace-file or TYPE:INODE target is one
+// namespace. A type option for another type, without a file of its own, has
+// nothing to enter (so has --all, every namespace of a process): the run and
+// --print-equivalent refuse it with the same one line, status 125, instead of
+// dropping it. Another type with a file of its own, or the target's own type,
+// works, and the line --print-equivalent prints does the same under nsenter.
+func TestEnterOneNamespaceTarget(t *testing.T) {
+	testutil.RequireRoot(t)
+	tg := startEnterTarget(t, "sleep", 1, "unshare", "--net", "--mount", "sleep", "1000")
+	name := fmt.Sprintf("nstui-test-one-%d", os.Getpid())
+	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
+		t.Fatalf("ip netns add: %v %s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("ip", "netns", "del", name).Run() })
+	file := "/run/netns/" + name
+	procNet := fmt.Sprintf("/proc/%d/ns/net", tg.pid)
+	procMnt := fmt.Sprintf("/proc/%d/ns/mnt", tg.pid)
+	ref := strings.NewReplacer("[", "", "]", "").Replace(readlink(t, procNet)) // net:INODE, held by tg
+	readNS := []string{"readlink", "/proc/self/ns/net", "/proc/self/ns/mnt"}
+	inside := func(net, mnt string) string {
+		return readlink(t, net) + "\n" + readlink(t, mnt) + "\n"
+	}
+	var st syscall.Stat_t
+	if err := syscall.Stat(file, &st); err != nil {
+		t.Fatal(err)
+	}
+	fileNet := fmt.Sprintf("net:[%d]\n", st.Ino)
+	ourMnt := readlink(t, "/proc/self/ns/mnt") + "\n"
+	if readlink(t, procMnt) == strings.TrimSpace(ourMnt) {
+		t.Fatal("setup: the target shares our mount namespace")
+	}
+
+	refused := []struct {
+		args []string
+		want string // the whole line on stderr
+	}{
+		{[]string{"-t", ref, "-m"}, "nstui: --mount has nothing to enter: " + ref + " is a net namespace (give --mount=FILE, or -t PID for a process's)"},
+		{[]string{"-t", ref, "-n", "-m"}, "nstui: --mount has nothing to enter: " + ref + " is a net namespace (give --mount=FILE, or -t PID for a process's)"},
+		{[]string{"-t", file, "-m"}, "nstui: --mount has nothing to enter: " + file + " is a net namespace (give --mount=FILE, or -t PID for a process's)"},
+		{[]string{"-t", file, "-n", "-u"}, "nstui: --uts has nothing to enter: " + file + " is a net namespace (give --uts=FILE, or -t PID for a process's)"},
+		{[]string{"--net=" + file, "-m"}, "nstui: --mount has nothing to enter: give --mount=FILE, or a target pid (-t PID)"},
+		{[]string{"-t", ref, "--all"}, "nstui: --all enters every namespace of a process: it needs a target pid (-t PID)"},
+		{[]string{"-t", file, "-a"}, "nstui: --all enters every namespace of a process: it needs a target pid (-t PID)"},
+		{[]string{"-t", ref, "--net=" + file}, "nstui: --net=" + file + " and " + ref + " are two net namespaces: give one"},
+		{[]string{"-t", file, "--net=" + procNet}, "nstui: --net=" + procNet + " and " + file + " are two net namespaces: give one"},
+	}
+	for _, c := range refused {
+		for _, print := range []bool{false, true} {
+			args := append([]string{"enter"}, c.args...)
+			if print {
+				args = append(args, "--print-equivalent")
+			}
+			out, errOut, code := runEnter(t, nil, append(args, "--", "true")...)
+			if code != nsops.EnterExitSetup || out != "" || errOut != c.want+"\n" {
+				t.Errorf("%v: exit %d, stdout %q, stderr %q; want %d and the one line:\n%s", args, code, out, errOut, nsops.EnterExitSetup, c.want)
+			}
+		}
+	}
+
+	works := []struct {
+		args []string
+		want string // readlink of net and mnt inside
+	}{
+		{[]string{"-t", ref}, inside(procNet, "/proc/self/ns/mnt")},
+		{[]string{"-t", ref, "-n"}, inside(procNet, "/proc/self/ns/mnt")},
+		{[]string{"-t", ref, "--mount=" + procMnt}, inside(procNet, procMnt)},
+		{[]string{"-t", file, "-n"}, fileNet + ourMnt},
+		{[]string{"-t", file, "--mount=" + procMnt}, fileNet + readlink(t, procMnt) + "\n"},
+		{[]string{"--net=" + file, "--mount=" + procMnt}, fileNet + readlink(t, procMnt) + "\n"},
+	}
+	for _, c := range works {
+		args := append([]string{"enter"}, c.args...)
+		out, errOut, code := runEnter(t, nil, append(append(args, "--"), readNS...)...)
+		if code != 0 || out != c.want {
+			t.Errorf("%v: got %q (exit %d, %q), want %q", args, out, code, errOut, c.want)
+		}
+		line, errOut, code := runEnter(t, nil, append(args, "--print-equivalent", "--")...)
+		argv := strings.Fields(line)
+		if code != 0 || len(argv) < 2 || argv[0] != "nsenter" {
+			t.Errorf("%v --print-equivalent: %q (exit %d, %q), want an nsenter line", args, line, code, errOut)
+			continue
+		}
+		out, errOut, code = runStatus(t, append(append(argv, "--"), readNS...)...)
+		if code != 0 || out != c.want {
+			t.Errorf("%v: its line %q gives %q under nsenter (exit %d, %q), want %q", args, strings.TrimSpace(line), out, code, errOut, c.want)
+		}
 	}
 }
 

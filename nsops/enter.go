@@ -65,9 +65,11 @@ func ParseNSRef(s string) (NSRef, error) {
 // is nsenter's command line as a value: the TUI's "enter" action and
 // `nstui enter` both build one, then start Command's result.
 //
-// Exactly one target kind is usually set: Target (a pid), TargetPath (a
-// namespace file) or TargetNS (a namespace discovery found). Paths adds
-// per-type files to a pid target (nsenter --net=FILE).
+// At most one target kind is set: Target (a pid), TargetPath (a namespace
+// file) or TargetNS (a namespace discovery found). Paths adds per-type files
+// (nsenter --net=FILE): for a pid target they replace its namespace of that
+// type; beside a namespace file or TYPE:INODE, which is one namespace, they
+// are the only way to another type (see checkOneNS).
 type EnterSpec struct {
 	Target     int               // pid whose namespaces to join; 0 = none
 	TargetPath string            // namespace file: /run/netns/NAME, /proc/PID/ns/TYPE, an nsfs bind mount
@@ -142,6 +144,52 @@ func enterErr(op string, err error) error {
 	return &EnterError{Op: op, Err: err, Hint: enterHint(err)}
 }
 
+// IDError is a uid or gid that EnterSpec cannot switch to: past uid_t's
+// range, or negative other than -1 ("leave it").
+type IDError struct {
+	ID    int
+	Group bool   // a gid, not a uid
+	Name  string // how the caller took the id ("-S/--setuid"); "" says "uid" or "gid"
+}
+
+// Error returns "uid 4294967296: want a number from 0 to 4294967294 (or -1 to leave it)".
+func (e *IDError) Error() string {
+	name := e.Name
+	if name == "" {
+		name = "uid"
+		if e.Group {
+			name = "gid"
+		}
+	}
+	return fmt.Sprintf("%s %d: want a number from 0 to %d (or -1 to leave it)", name, e.ID, maxID)
+}
+
+// checkOneNS refuses the type options that would have nothing to enter when
+// the target is not a process. A namespace file or TYPE:INODE target (named
+// target, of type t) is one namespace; target "" is no target at all. Only a
+// process has a namespace of every type, so a bare type option of another
+// type (-m next to a net target, or with no target) names nothing, and a
+// --TYPE=FILE of the target's own type names a second namespace of that
+// type: nsenter refuses the first, and quietly dropping either would run the
+// command in a namespace nobody asked for.
+func (s EnterSpec) checkOneNS(target string, t NSType) error {
+	for _, x := range AllTypes() {
+		opt := x.NsenterOption()
+		file, hasFile := s.Paths[x]
+		own := target != "" && x == t
+		switch {
+		case hasFile && own:
+			return fmt.Errorf("%s=%s and %s are two %s namespaces: give one", opt, file, target, x)
+		case hasFile || own || !containsType(s.Types, x):
+		case target == "":
+			return fmt.Errorf("%s has nothing to enter: give %s=FILE, or a target pid (-t PID)", opt, opt)
+		default:
+			return fmt.Errorf("%s has nothing to enter: %s is a %s namespace (give %s=FILE, or -t PID for a process's)", opt, target, t, opt)
+		}
+	}
+	return nil
+}
+
 // Validate checks the spec without touching the system.
 func (s EnterSpec) Validate() error {
 	if s.Target < 0 {
@@ -179,17 +227,35 @@ func (s EnterSpec) Validate() error {
 		return fmt.Errorf("invalid namespace type %d", int(s.TargetNS.Type))
 	}
 	if s.Target == 0 {
+		if s.All {
+			return errors.New("--all enters every namespace of a process: it needs a target pid (-t PID)")
+		}
 		if s.Root == EnterTargetDir || s.Wd == EnterTargetDir {
 			return errors.New("--root/--wd without a directory take the target process's: they need a target pid")
 		}
 		if s.Env {
 			return errors.New("--env takes the target process's environment: it needs a target pid")
 		}
+		// A namespace file's type is known once it is open: the plan and
+		// EquivalentError check it then.
+		var err error
+		switch {
+		case !s.TargetNS.IsZero():
+			err = s.checkOneNS(s.TargetNS.String(), s.TargetNS.Type)
+		case s.TargetPath == "":
+			err = s.checkOneNS("", 0)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	// 4294967295 is (uid_t)-1, "no change" to the kernel; anything larger
 	// would wrap around to a small id (4294967296 to root).
-	if s.UID < -1 || s.GID < -1 || s.UID > maxID || s.GID > maxID {
-		return fmt.Errorf("invalid uid/gid %d/%d: want a number from 0 to %d (or -1 to leave it)", s.UID, s.GID, maxID)
+	if s.UID < -1 || s.UID > maxID {
+		return &IDError{ID: s.UID}
+	}
+	if s.GID < -1 || s.GID > maxID {
+		return &IDError{ID: s.GID, Group: true}
 	}
 	if len(s.Args) > 0 && s.Args[0] == "" {
 		return errors.New("empty command name")

@@ -8,8 +8,8 @@ import (
 
 // Equivalent returns the util-linux nsenter command line that does what the
 // spec does (nsenter --print-equivalent). A TYPE:INODE target is rendered with
-// the path the spec's discovery snapshot found for it; a bare namespace file
-// is opened to learn its type. When there is no such line (see
+// the path the spec's discovery snapshot found for it; a namespace file is
+// opened to learn its type. When there is no such line (see
 // EquivalentError) it returns a shell comment that says why.
 func (s EnterSpec) Equivalent() string {
 	if _, why, found := s.nsenterPath(); why != "" {
@@ -17,6 +17,10 @@ func (s EnterSpec) Equivalent() string {
 			return "# no nsenter equivalent: " + why
 		}
 		return "# no nsenter equivalent: " + why + ", and nsenter can only open namespace files"
+	}
+	fileType, fileErr := s.fileTargetType()
+	if fileErr != nil {
+		return "# no nsenter equivalent: " + fileErr.Error()
 	}
 	args := []string{"nsenter"}
 	if s.Target > 0 {
@@ -33,12 +37,7 @@ func (s EnterSpec) Equivalent() string {
 	targetType := NSType(-1)
 	switch {
 	case s.TargetPath != "":
-		target = s.TargetPath
-		if len(s.Types) == 1 {
-			targetType = s.Types[0]
-		} else if t, ok := nsTypeOfFile(target); ok {
-			targetType = t // the kernel knows the type of a namespace file
-		}
+		target, targetType = s.TargetPath, fileType
 	case !s.TargetNS.IsZero():
 		targetType = s.TargetNS.Type
 		target, _, _ = s.nsenterPath()
@@ -52,10 +51,6 @@ func (s EnterSpec) Equivalent() string {
 		case explicit[t] && !s.All:
 			args = append(args, t.NsenterOption())
 		}
-	}
-	if target != "" && targetType < 0 {
-		// Not a namespace file we can open: nsenter needs the type.
-		args = append(args, "--TYPE="+target)
 	}
 	for _, d := range []struct{ opt, val string }{{"--root", s.Root}, {"--wd", s.Wd}} {
 		switch d.val {
@@ -92,8 +87,14 @@ func (s EnterSpec) Equivalent() string {
 // or returns nil when Equivalent is one. nsenter joins only what it can open
 // by name: a TYPE:INODE target with no path (a network namespace held only by
 // a socket, a level of the user or pid tree held only by its child) is out of
-// its reach, though nstui enter reaches it through its holder.
+// its reach, though nstui enter reaches it through its holder. A namespace
+// file target that the run would refuse (it cannot be opened, or the type
+// options ask for what it is not) has no line either. Validate's refusals
+// are not repeated here: check it first.
 func (s EnterSpec) EquivalentError() error {
+	if _, err := s.fileTargetType(); err != nil {
+		return err
+	}
 	_, why, found := s.nsenterPath()
 	switch {
 	case why == "":
@@ -102,6 +103,22 @@ func (s EnterSpec) EquivalentError() error {
 		return errors.New(why)
 	}
 	return errors.New(why + ": nsenter cannot reach it; use nstui enter")
+}
+
+// fileTargetType opens a namespace file target as the run does and returns
+// its type, or the run's refusal: the file is no namespace, or the type
+// options ask for one it is not (see checkOneNS). It returns -1 and no
+// error for other targets.
+func (s EnterSpec) fileTargetType() (NSType, error) {
+	if s.TargetPath == "" {
+		return -1, nil
+	}
+	f, t, err := openNSFile(s.TargetPath)
+	if err != nil {
+		return -1, err
+	}
+	f.Close()
+	return t, s.checkOneNS(s.TargetPath, t)
 }
 
 // nsenterPath returns the file nsenter would open for a TYPE:INODE target,

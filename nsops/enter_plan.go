@@ -215,9 +215,9 @@ func (s EnterSpec) open(p *enterPlan) error {
 		if err != nil {
 			return err
 		}
-		if types := s.wantTypes(); len(types) > 0 && !containsType(types, t) {
+		if err := s.checkOneNS(s.TargetPath, t); err != nil {
 			f.Close()
-			return fmt.Errorf("%s is a %s namespace, not one of the types asked for", s.TargetPath, t)
+			return err
 		}
 		if err := join(f, t, s.TargetPath); err != nil {
 			return err

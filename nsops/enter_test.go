@@ -46,20 +46,38 @@ func TestEnterValidate(t *testing.T) {
 	}{
 		{"pid all", func(*EnterSpec) {}, ""},
 		{"pid types", func(s *EnterSpec) { s.All = false; s.Types = []NSType{NetNS, UTSNS} }, ""},
-		{"path", func(s *EnterSpec) { s.Target = 0; s.TargetPath = "/run/netns/x" }, ""},
-		{"ref", func(s *EnterSpec) { s.Target = 0; s.TargetNS = NSRef{NetNS, 5} }, ""},
-		{"paths only", func(s *EnterSpec) { s.Target = 0; s.Paths = map[NSType]string{NetNS: "/x"} }, ""},
+		{"path", func(s *EnterSpec) { *s = pathSpec("/run/netns/x") }, ""},
+		{"ref", func(s *EnterSpec) { *s = refSpec(NetNS, 5) }, ""},
+		{"paths only", func(s *EnterSpec) { *s = pathsSpec(map[NSType]string{NetNS: "/x"}) }, ""},
+		// A namespace file or TYPE:INODE is one namespace: a type option
+		// for another type has nothing to enter, unless it has a file.
+		{"ref, its own type", func(s *EnterSpec) { *s = refSpec(NetNS, 5); s.Types = []NSType{NetNS} }, ""},
+		{"ref, another type with a file", func(s *EnterSpec) {
+			*s = refSpec(NetNS, 5)
+			s.Paths = map[NSType]string{MntNS: "/proc/9/ns/mnt"}
+		}, ""},
+		{"ref, another type", func(s *EnterSpec) { *s = refSpec(NetNS, 5); s.Types = []NSType{NetNS, MntNS} },
+			"--mount has nothing to enter: net:5 is a net namespace (give --mount=FILE, or -t PID for a process's)"},
+		{"ref, a second of its type", func(s *EnterSpec) { *s = refSpec(NetNS, 5); s.Paths = map[NSType]string{NetNS: "/x"} },
+			"--net=/x and net:5 are two net namespaces: give one"},
+		{"ref, all", func(s *EnterSpec) { *s = refSpec(NetNS, 5); s.All = true }, "--all enters every namespace of a process: it needs a target pid"},
+		{"path, all", func(s *EnterSpec) { *s = pathSpec("/x"); s.All = true }, "--all enters every namespace of a process"},
+		// A file's type is known once it is open (the plan checks it).
+		{"path, a type", func(s *EnterSpec) { *s = pathSpec("/x"); s.Types = []NSType{MntNS} }, ""},
+		{"paths only, a bare type", func(s *EnterSpec) { *s = pathsSpec(map[NSType]string{NetNS: "/x"}); s.Types = []NSType{UTSNS} },
+			"--uts has nothing to enter: give --uts=FILE, or a target pid (-t PID)"},
+		{"paths only, all", func(s *EnterSpec) { *s = pathsSpec(map[NSType]string{NetNS: "/x"}); s.All = true }, "--all enters every namespace"},
 		{"negative pid", func(s *EnterSpec) { s.Target = -3 }, "invalid target pid -3"},
 		{"no target", func(s *EnterSpec) { s.Target = 0 }, "no target"},
 		{"two targets", func(s *EnterSpec) { s.TargetPath = "/x" }, "give one target"},
 		{"no types", func(s *EnterSpec) { s.All = false }, "no namespace type"},
 		{"bad type", func(s *EnterSpec) { s.Types = []NSType{42} }, "invalid namespace type 42"},
 		{"empty path", func(s *EnterSpec) { s.Paths = map[NSType]string{NetNS: ""} }, "empty path"},
-		{"root= without pid", func(s *EnterSpec) { s.Target = 0; s.TargetPath = "/x"; s.Root = EnterTargetDir }, "need a target pid"},
-		{"env without pid", func(s *EnterSpec) { s.Target = 0; s.TargetPath = "/x"; s.Env = true }, "needs a target pid"},
-		{"bad uid", func(s *EnterSpec) { s.UID = -2 }, "invalid uid/gid"},
-		{"uid past uid_t", func(s *EnterSpec) { s.UID = 1 << 32 }, "invalid uid/gid 4294967296/-1: want a number from 0 to 4294967294"},
-		{"gid (uid_t)-1", func(s *EnterSpec) { s.GID = 1<<32 - 1 }, "invalid uid/gid"},
+		{"root= without pid", func(s *EnterSpec) { *s = pathSpec("/x"); s.Root = EnterTargetDir }, "need a target pid"},
+		{"env without pid", func(s *EnterSpec) { *s = pathSpec("/x"); s.Env = true }, "needs a target pid"},
+		{"bad uid", func(s *EnterSpec) { s.UID = -2 }, "uid -2: want a number from 0 to 4294967294 (or -1 to leave it)"},
+		{"uid past uid_t", func(s *EnterSpec) { s.UID = 1 << 32 }, "uid 4294967296: want a number from 0 to 4294967294 (or -1 to leave it)"},
+		{"gid (uid_t)-1", func(s *EnterSpec) { s.GID = 1<<32 - 1 }, "gid 4294967295: want a number from 0 to 4294967294"},
 		{"largest uid", func(s *EnterSpec) { s.UID = 1<<32 - 2 }, ""},
 		{"empty command", func(s *EnterSpec) { s.Args = []string{""} }, "empty command"},
 	} {
@@ -75,7 +93,79 @@ func TestEnterValidate(t *testing.T) {
 	}
 }
 
+// pathSpec, refSpec and pathsSpec are specs with a namespace-file target, a
+// TYPE:INODE target, and only per-type files.
+func pathSpec(path string) EnterSpec { return EnterSpec{TargetPath: path, UID: -1, GID: -1} }
+
+func refSpec(t NSType, ino uint64) EnterSpec {
+	return EnterSpec{TargetNS: NSRef{t, ino}, UID: -1, GID: -1}
+}
+
+func pathsSpec(paths map[NSType]string) EnterSpec { return EnterSpec{Paths: paths, UID: -1, GID: -1} }
+
+// TestEnterIDError: Validate names the bad id alone, and a caller that took
+// it from an option can name the option instead (the CLI's -S/--setuid).
+func TestEnterIDError(t *testing.T) {
+	s := NewEnterSpec(1)
+	s.GID = 1 << 32
+	var idErr *IDError
+	if err := s.Validate(); !errors.As(err, &idErr) || !idErr.Group || idErr.ID != 1<<32 {
+		t.Fatalf("Validate() = %#v, want an *IDError for gid 4294967296", err)
+	}
+	idErr.Name = "-G/--setgid"
+	if want := "-G/--setgid 4294967296: want a number from 0 to 4294967294 (or -1 to leave it)"; idErr.Error() != want {
+		t.Fatalf("renamed: %q, want %q", idErr.Error(), want)
+	}
+}
+
+// TestEnterFileTargetTypes: a namespace file's type is checked once it is
+// open, the same way for the run (the plan) and for --print-equivalent.
+func TestEnterFileTargetTypes(t *testing.T) {
+	net := fmt.Sprintf("/proc/%d/ns/net", os.Getpid())
+	mnt := fmt.Sprintf("/proc/%d/ns/mnt", os.Getpid())
+	for _, c := range []struct {
+		name  string
+		spec  EnterSpec
+		equiv string // Equivalent()
+		err   string // from the plan and EquivalentError; "" = none
+	}{
+		{"its own type", EnterSpec{TargetPath: net, Types: []NSType{NetNS}, UID: -1, GID: -1}, "nsenter --net=" + net, ""},
+		{"another type with a file", EnterSpec{TargetPath: net, Paths: map[NSType]string{MntNS: mnt}, UID: -1, GID: -1},
+			"nsenter --mount=" + mnt + " --net=" + net, ""},
+		{"another type", EnterSpec{TargetPath: net, Types: []NSType{NetNS, MntNS}, UID: -1, GID: -1},
+			"# no nsenter equivalent: --mount has nothing to enter: " + net + " is a net namespace (give --mount=FILE, or -t PID for a process's)",
+			"--mount has nothing to enter: " + net + " is a net namespace (give --mount=FILE, or -t PID for a process's)"},
+		{"a second of its type", EnterSpec{TargetPath: net, Paths: map[NSType]string{NetNS: "/run/netns/x"}, UID: -1, GID: -1},
+			"# no nsenter equivalent: --net=/run/netns/x and " + net + " are two net namespaces: give one",
+			"--net=/run/netns/x and " + net + " are two net namespaces: give one"},
+		{"not a namespace", EnterSpec{TargetPath: "/etc/hostname", Types: []NSType{UTSNS}, UID: -1, GID: -1},
+			"# no nsenter equivalent: ioctl(NS_GET_NSTYPE) on /etc/hostname: ENOTTY (inappropriate ioctl for device): not a namespace file (want /proc/PID/ns/TYPE, /run/netns/NAME or an nsfs bind mount)",
+			"ioctl(NS_GET_NSTYPE) on /etc/hostname: ENOTTY"},
+	} {
+		if err := c.spec.Validate(); err != nil {
+			t.Errorf("%s: Validate() = %v; the file's type is checked later", c.name, err)
+		}
+		if got := c.spec.Equivalent(); got != c.equiv {
+			t.Errorf("%s: Equivalent() =\n %s\nwant\n %s", c.name, got, c.equiv)
+		}
+		eqErr := c.spec.EquivalentError()
+		p, planErr := c.spec.plan()
+		if planErr == nil {
+			p.close()
+		}
+		for what, err := range map[string]error{"EquivalentError": eqErr, "plan": planErr} {
+			if (err == nil) != (c.err == "") || err != nil && !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%s: %s: %v, want %q", c.name, what, err, c.err)
+			}
+		}
+		if eqErr != nil && planErr != nil && eqErr.Error() != planErr.Error() {
+			t.Errorf("%s: the run says %q, --print-equivalent %q", c.name, planErr, eqErr)
+		}
+	}
+}
+
 func TestEnterEquivalent(t *testing.T) {
+	ownNet := fmt.Sprintf("/proc/%d/ns/net", os.Getpid())
 	for _, c := range []struct {
 		spec EnterSpec
 		want string
@@ -84,7 +174,7 @@ func TestEnterEquivalent(t *testing.T) {
 		{EnterSpec{Target: 7, Types: []NSType{UTSNS, MntNS}, Root: EnterTargetDir, Wd: "/my dir", UID: 0, GID: -1,
 			PreserveCredentials: true, Env: true, Args: []string{"sh", "-c", "echo 'hi'"}},
 			`nsenter --target 7 --mount --uts --root '--wd=/my dir' --setuid 0 --preserve-credentials --env -- sh -c 'echo '\''hi'\'''`},
-		{EnterSpec{TargetPath: "/run/netns/blue", Types: []NSType{NetNS}, UID: -1, GID: -1}, "nsenter --net=/run/netns/blue"},
+		{EnterSpec{TargetPath: ownNet, UID: -1, GID: -1}, "nsenter --net=" + ownNet}, // the kernel says it is net
 		{EnterSpec{Target: 9, Paths: map[NSType]string{NetNS: "/run/netns/red"}, Types: []NSType{PIDNS}, UID: -1, GID: 5},
 			"nsenter --target 9 --net=/run/netns/red --pid --setgid 5"},
 		{EnterSpec{TargetNS: NSRef{UserNS, 99}, UID: -1, GID: -1,
