@@ -255,7 +255,7 @@ func TestTUIE2EExplorer(t *testing.T) {
 	}
 	// A new network namespace has only lo, and it is down (read over
 	// netlink from inside it).
-	x.wait("netns details", "IFACE", "lo           down", "read via    /run/netns/"+netns, "this one    nsenter --net=/run/netns/")
+	x.wait("netns details", "IFACE", "lo    down", "read via    /run/netns/"+netns, "this one    nsenter --net=/run/netns/")
 
 	// Live refresh: the sandbox ends and its namespaces are marked gone,
 	// then leave the list.
