@@ -175,7 +175,7 @@ func lsColumns() []lsColumn {
 			func(_ *lsView, ns *nsops.Namespace) string { return ns.NetNSID },
 			func(_ *lsView, ns *nsops.Namespace) any { return orNull(ns.NetNSID) }},
 		{"NSFS", "nsfs mountpoint in our mount namespace (usually used network subsystem)", false,
-			func(_ *lsView, ns *nsops.Namespace) string { return strings.Join(ns.NSFS, ",") },
+			func(_ *lsView, ns *nsops.Namespace) string { return strings.Join(ns.NSFS, "\n") }, // one per line, as lsns
 			func(_ *lsView, ns *nsops.Namespace) any { return orNull(strings.Join(ns.NSFS, "\n")) }},
 		{"PNS", "parent namespace identifier (inode number)", true,
 			func(_ *lsView, ns *nsops.Namespace) string { return inoText(ns.Parent) },
@@ -659,14 +659,36 @@ func lsnsWidthHint(name string) int {
 // hint (so PID is 3 wide while every pid has one or two digits, 5 with
 // three or four). Raw mode separates by one space and escapes blanks.
 func writeTable(w io.Writer, head []string, cells [][]string, right []bool, hint []int, o *lsOptions) error {
-	if !o.raw {
-		// Command lines and paths come from any process: a terminal
-		// escape in one must not reach the terminal of whoever lists.
+	if o.raw {
+		// A cell of several values (NSFS) is one field, comma-separated.
 		for _, line := range cells {
 			for k, c := range line {
-				line[k] = safeEncode(c)
+				line[k] = strings.ReplaceAll(c, "\n", ",")
 			}
 		}
+	} else {
+		// A cell of several values (NSFS) continues on lines of its own,
+		// the other columns blank there, as libsmartcols draws it.
+		var lines [][]string
+		for _, line := range cells {
+			n := 1
+			for _, c := range line {
+				n = max(n, strings.Count(c, "\n")+1)
+			}
+			for j := range n {
+				out := make([]string, len(line))
+				for k, c := range line {
+					if parts := strings.Split(c, "\n"); j < len(parts) {
+						// Command lines and paths come from any process: a
+						// terminal escape in one must not reach the
+						// terminal of whoever lists.
+						out[k] = safeEncode(parts[j])
+					}
+				}
+				lines = append(lines, out)
+			}
+		}
+		cells = lines
 	}
 	width := make([]int, len(right))
 	for _, line := range cells {

@@ -1162,3 +1162,59 @@ func TestLsTableEscapesLikeLsns(t *testing.T) {
 	}
 	t.Fatalf("lsns does not list uts namespace %s", uts)
 }
+
+// TestLsNSFSLinesLikeLsns: a network namespace bind-mounted twice lists each
+// mount on a line of its own in a table (the other columns blank there)
+// and comma-separated with -r, as lsns does.
+func TestLsNSFSLinesLikeLsns(t *testing.T) {
+	testutil.RequireRoot(t)
+	lsns, err := exec.LookPath("lsns")
+	if err != nil {
+		t.Fatalf("lsns not found (util-linux): %v", err)
+	}
+	name := fmt.Sprintf("nstui-nsfs-%d", os.Getpid())
+	if out, err := exec.Command("ip", "netns", "add", name).CombinedOutput(); err != nil {
+		t.Fatalf("ip netns add: %v: %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", name).Run() })
+	second := filepath.Join(t.TempDir(), "second")
+	if err := os.WriteFile(second, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mount("/run/netns/"+name, second, "", syscall.MS_BIND, ""); err != nil {
+		t.Fatalf("bind mount: %v", err)
+	}
+	t.Cleanup(func() { _ = syscall.Unmount(second, syscall.MNT_DETACH) })
+	// lsns lists only namespaces with a process: put one in.
+	lsStartSleeper(t, "ip", "netns", "exec", name, "sleep", "300")
+	ino := strconv.FormatUint(lsNSInode(t, "/run/netns/"+name), 10)
+	rows := func(out string) string { // the namespace's line and its continuation
+		var got []string
+		for _, l := range strings.Split(out, "\n") {
+			switch {
+			case strings.HasPrefix(l, ino+" "):
+				got = append(got, l)
+			case len(got) > 0 && strings.HasPrefix(l, "      "):
+				got = append(got, l)
+			case len(got) > 0:
+				return strings.Join(got, "\n")
+			}
+		}
+		return strings.Join(got, "\n")
+	}
+	for _, args := range [][]string{{"-t", "net", "-o", "NS,PID,NSFS,COMMAND"}, {"-t", "net", "-o", "NS,NSFS,PID", "-r"}} {
+		var want, got string
+		for range 50 { // until ip netns exec has exec'd sleep in the namespace
+			want = rows(string(lsnsOutput(t, lsns, args...)))
+			out, _, _ := runLsBin(t, append([]string{"ls"}, args...)...)
+			got = rows(out)
+			if got == want || (args[len(args)-1] == "COMMAND" && strings.Contains(want, "sleep") && strings.Contains(got, "sleep")) {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if !strings.Contains(want, second) || got != want {
+			t.Errorf("ls %v:\nnstui:\n%s\nlsns:\n%s", args, got, want)
+		}
+	}
+}
