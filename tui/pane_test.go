@@ -704,15 +704,7 @@ func TestTabLabel(t *testing.T) {
 // has the keys; the pane's waiter stops with the test.
 func spawnedPane(t *testing.T) *asyncDriver {
 	t.Helper()
-	d := newAsyncDriver(t, 120, 36, WithShells(&staticShells{}))
-	t.Cleanup(func() {
-		for _, p := range d.m.ws.panes {
-			p.stop()
-		}
-	})
-	d.keys("s", "enter")
-	d.waitFor("the pane", func() bool { return len(d.m.ws.panes) == 1 && d.m.ws.paneFocus })
-	return d
+	return staticPanes(t, 120, 36, 1)
 }
 
 // TestPaneSendPrefixKey: the prefix key leaves a pane, so p in the explorer
@@ -751,31 +743,11 @@ func TestPaneSendPrefixKey(t *testing.T) {
 // TestPaneTabBarKeepsShownTabWhole: at 80 columns four panes' tabs do not
 // fit; the other tabs shrink so the shown one stays whole, whichever it is.
 func TestPaneTabBarKeepsShownTabWhole(t *testing.T) {
-	d := newAsyncDriver(t, 80, 24, WithShells(&staticShells{}))
-	t.Cleanup(func() {
-		for _, p := range d.m.ws.panes {
-			p.stop()
-		}
-	})
-	for i := 1; i <= 4; i++ {
-		if i > 1 {
-			d.send(keyMsgCtrl(']'))
-		}
-		d.keys("s", "enter")
-		d.waitFor("pane "+itoa(uint64(i)), func() bool { return len(d.m.ws.panes) == i && d.m.ws.paneFocus })
-	}
+	d := staticPanes(t, 80, 24, 4)
 	for i, p := range d.m.ws.panes { // names as long as enter panes get
 		p.tab = "enter 12345" + itoa(uint64(i)) + " cgroup,ipc,mnt"
 	}
-	bar := func() string {
-		for _, l := range strings.Split(d.screen(), "\n") {
-			if strings.Contains(l, " explorer ") {
-				return l
-			}
-		}
-		t.Fatalf("no tab bar on screen:\n%s", d.screen())
-		return ""
-	}
+	bar := func() string { return tabBarLine(t, d) }
 	for _, n := range []string{"4", "1", "3"} {
 		if n != "4" {
 			d.send(keyMsgCtrl(']'))
@@ -797,28 +769,8 @@ func TestPaneTabBarKeepsShownTabWhole(t *testing.T) {
 // every pane, and the tab bar keeps the shown one on screen when the tabs
 // of eleven panes do not fit.
 func TestPaneNextPrevReachEveryPane(t *testing.T) {
-	d := newAsyncDriver(t, 80, 24, WithShells(&staticShells{}))
-	t.Cleanup(func() {
-		for _, p := range d.m.ws.panes {
-			p.stop()
-		}
-	})
-	for i := 1; i <= 11; i++ {
-		if i > 1 {
-			d.send(keyMsgCtrl(']'))
-		}
-		d.keys("s", "enter")
-		d.waitFor("pane "+itoa(uint64(i)), func() bool { return len(d.m.ws.panes) == i && d.m.ws.paneFocus })
-	}
-	bar := func() string {
-		for _, l := range strings.Split(d.screen(), "\n") {
-			if strings.Contains(l, " explorer ") {
-				return l
-			}
-		}
-		t.Fatalf("no tab bar on screen:\n%s", d.screen())
-		return ""
-	}
+	d := staticPanes(t, 80, 24, 11)
+	bar := func() string { return tabBarLine(t, d) }
 	d.send(keyMsgCtrl(']'))
 	d.keys("1")
 	if d.m.ws.active != 0 || !d.m.ws.paneFocus {
@@ -850,4 +802,36 @@ func TestPaneNextPrevReachEveryPane(t *testing.T) {
 	d.waitFor("the question", func() bool { return d.m.ws.confirm != nil })
 	d.keys("y")
 	d.waitFor("pane 11 closed", func() bool { return len(d.m.ws.panes) == 10 })
+}
+
+// staticPanes opens n static panes (a fixed screen each, no process) at
+// w x h; the last one has the keys.
+func staticPanes(t *testing.T, w, h, n int) *asyncDriver {
+	t.Helper()
+	d := newAsyncDriver(t, w, h, WithShells(&staticShells{}))
+	t.Cleanup(func() {
+		for _, p := range d.m.ws.panes {
+			p.stop()
+		}
+	})
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			d.send(keyMsgCtrl(']'))
+		}
+		d.keys("s", "enter")
+		d.waitFor("pane "+itoa(uint64(i)), func() bool { return len(d.m.ws.panes) == i && d.m.ws.paneFocus })
+	}
+	return d
+}
+
+// tabBarLine is the tab bar as drawn now.
+func tabBarLine(t *testing.T, d *asyncDriver) string {
+	t.Helper()
+	for _, l := range strings.Split(d.screen(), "\n") {
+		if strings.Contains(l, " explorer ") {
+			return l
+		}
+	}
+	t.Fatalf("no tab bar on screen:\n%s", d.screen())
+	return ""
 }

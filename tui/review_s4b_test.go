@@ -43,19 +43,7 @@ func TestZombieMemberCannotBeEntered(t *testing.T) {
 // where a tab was drawn does nothing, and q quits even if a filter was
 // being typed; a failure box shown meanwhile says any key closes it.
 func TestTooSmallIgnoresMouseAndQuitsOnQ(t *testing.T) {
-	d := newAsyncDriver(t, 120, 36, WithShells(&staticShells{}))
-	t.Cleanup(func() {
-		for _, p := range d.m.ws.panes {
-			p.stop()
-		}
-	})
-	for i := 1; i <= 2; i++ {
-		if i > 1 {
-			d.send(keyMsgCtrl(']'))
-		}
-		d.keys("s", "enter")
-		d.waitFor("a pane", func() bool { return len(d.m.ws.panes) == i })
-	}
+	d := staticPanes(t, 120, 36, 2)
 	d.send(keyMsgCtrl(']'))
 	_ = d.screen() // the tab bar's hit boxes are laid out when it is drawn
 	tab := d.m.ws.tabRects[1]
@@ -90,14 +78,7 @@ func TestTooSmallIgnoresMouseAndQuitsOnQ(t *testing.T) {
 // TestTabBarBlankClickKeepsPane: a click on the tab bar past the tabs
 // (where no explorer is drawn in tabs layout) leaves the pane focused.
 func TestTabBarBlankClickKeepsPane(t *testing.T) {
-	d := newAsyncDriver(t, 80, 24, WithShells(&staticShells{}))
-	t.Cleanup(func() {
-		for _, p := range d.m.ws.panes {
-			p.stop()
-		}
-	})
-	d.keys("s", "enter")
-	d.waitFor("a pane", func() bool { return len(d.m.ws.panes) == 1 && d.m.ws.paneFocus })
+	d := staticPanes(t, 80, 24, 1)
 	_ = d.screen()
 	y := d.m.ws.tabRects[0].y
 	d.send(tea.MouseClickMsg{X: 60, Y: y, Button: tea.MouseLeft})
