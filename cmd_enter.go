@@ -36,13 +36,18 @@ The target is a process (-t PID), a namespace file (-t /run/netns/NAME,
 /proc/PID/ns/TYPE, any nsfs bind mount) or a namespace as 'nstui ls' reports
 it (-t net:4026532008), reached through whatever holds it: a process, an open
 fd, a bind mount, a socket (pidfd_getfd + SIOCGSKNS) or a child namespace.
+A thread id (ps -L) is a target too: its namespaces are the thread's.
 With a pid and no type option, every namespace of the process that differs
-from ours is joined (--all). A namespace file or TYPE:INODE is one namespace:
-another type needs a file of its own (--mount=FILE), and --all needs a pid.
+from ours is joined (--all). A namespace we are already in is never joined,
+even one a type option names. A namespace file or TYPE:INODE is one
+namespace: another type needs a file of its own (--mount=FILE), and --all
+needs a pid.
 
---print-equivalent fails (status 125) when no nsenter line can do the same:
-nsenter opens namespaces by file only, so it cannot reach one held only by a
-socket or a child namespace.
+--print-equivalent prepares the enter as the run does and prints the nsenter
+line that joins exactly the same namespaces. It fails (status 125) where the
+run would, and when no nsenter line can do the same: nsenter opens
+namespaces by file only, so it cannot reach one held only by a socket or a
+child namespace.
 
 Options follow util-linux nsenter. Joining a user namespace switches to uid
 and gid 0 there unless --preserve-credentials or -S/-G say otherwise. After
@@ -114,13 +119,16 @@ func (f *enterFlags) run(c *cobra.Command, args []string) error {
 		}
 	}
 	if f.print {
-		// Better no line than one that fails or does something else: a
-		// namespace nsenter cannot open by name (held only by a socket or
-		// a child namespace), or one that is gone, is an error.
-		if err := spec.EquivalentError(); err != nil {
+		// Better no line than one that fails or does something else:
+		// the enter is prepared as for the run (what the run refuses is
+		// refused here, with its line), and a namespace nsenter cannot
+		// open by name (held only by a socket or a child namespace) is
+		// an error too.
+		line, err := spec.EquivalentLine()
+		if err != nil {
 			return err
 		}
-		fmt.Fprintln(c.OutOrStdout(), spec.Equivalent())
+		fmt.Fprintln(c.OutOrStdout(), line)
 		return nil
 	}
 	// Replace ourselves with the helper: the command gets our

@@ -720,16 +720,6 @@ func TestEnterHidesHelperState(t *testing.T) {
 	}
 }
 
-func TestEnterPrintEquivalent(t *testing.T) {
-	out, err := runCLI(t, "enter", "-t", "42", "-n", "-u", "-r", "--wd=/srv", "-S", "1000", "--print-equivalent", "--", "ip", "a b")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := "nsenter --target 42 --net --uts --root --wd=/srv --setuid 1000 -- ip 'a b'\n"; out != want {
-		t.Fatalf("got %q, want %q", out, want)
-	}
-}
-
 // TestEnterOnPTY starts the helper the way the TUI does: Command() on a new
 // PTY (creack/pty makes it a session leader with the PTY as its terminal). The
 // shell inside has job control, ctrl-c reaches its job, and its exit status

@@ -71,7 +71,7 @@ func ParseNSRef(s string) (NSRef, error) {
 // type; beside a namespace file or TYPE:INODE, which is one namespace, they
 // are the only way to another type (see checkOneNS).
 type EnterSpec struct {
-	Target     int               // pid whose namespaces to join; 0 = none
+	Target     int               // pid (or thread id) whose namespaces to join; 0 = none
 	TargetPath string            // namespace file: /run/netns/NAME, /proc/PID/ns/TYPE, an nsfs bind mount
 	TargetNS   NSRef             // a namespace as discovery reports it (found through its holders)
 	Snapshot   *Snapshot         // discovery snapshot to resolve TargetNS with; nil = scan when needed

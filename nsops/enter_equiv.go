@@ -6,11 +6,14 @@ import (
 	"strings"
 )
 
-// Equivalent returns the util-linux nsenter command line that does what the
-// spec does (nsenter --print-equivalent). A TYPE:INODE target is rendered with
-// the path the spec's discovery snapshot found for it; a namespace file is
-// opened to learn its type. When there is no such line (see
-// EquivalentError) it returns a shell comment that says why.
+// Equivalent returns the util-linux nsenter command line for the spec as it
+// is written, without looking at the target: what a form shows while it is
+// being filled in. `--all` is printed as such, though nstui leaves out the
+// namespaces it is already in (see EquivalentLine, which checks). A
+// TYPE:INODE target is rendered with the path the spec's discovery snapshot
+// found for it; a namespace file is opened to learn its type. When there is
+// no such line (see EquivalentError) it returns a shell comment that says
+// why.
 func (s EnterSpec) Equivalent() string {
 	if _, why, found := s.nsenterPath(); why != "" {
 		if !found {
@@ -22,34 +25,68 @@ func (s EnterSpec) Equivalent() string {
 	if fileErr != nil {
 		return "# no nsenter equivalent: " + fileErr.Error()
 	}
+	ns := map[NSType]string{}
+	if !s.All {
+		for _, t := range s.Types {
+			ns[t] = ""
+		}
+	}
+	switch {
+	case s.TargetPath != "":
+		ns[fileType] = s.TargetPath
+	case !s.TargetNS.IsZero():
+		ns[s.TargetNS.Type] = s.TargetNS.String()
+	}
+	for t, path := range s.Paths {
+		ns[t] = path
+	}
+	return s.nsenterLine(s.All, ns)
+}
+
+// EquivalentLine prepares the enter as Command and Exec do, so it fails
+// where the run would, with the run's error (a target pid that is gone, a
+// --net=FILE that is no namespace, a --wd that does not exist, ...), then
+// releases it and returns the util-linux nsenter command line that does
+// what that run does: it names exactly the namespaces the run joins, so
+// those nstui is already in (and leaves out) are not there, and `--all`
+// only where nsenter --all would join the same ones. It also fails when no
+// nsenter line can do it (see EquivalentError).
+func (s EnterSpec) EquivalentLine() (string, error) {
+	p, err := s.plan()
+	if err != nil {
+		return "", err
+	}
+	p.close()
+	if err := s.unreachable(); err != nil {
+		return "", err
+	}
+	return s.nsenterLine(p.allExact, p.joined), nil
+}
+
+// nsenterLine renders the nsenter command line that joins ns: per type, the
+// file to open, or "" for the target pid's namespace (left to --all when
+// all is set).
+func (s EnterSpec) nsenterLine(all bool, ns map[NSType]string) string {
 	args := []string{"nsenter"}
 	if s.Target > 0 {
 		args = append(args, "--target", fmt.Sprint(s.Target))
 	}
-	if s.All {
+	if all {
 		args = append(args, "--all")
 	}
-	explicit := map[NSType]bool{}
-	for _, t := range s.Types {
-		explicit[t] = true
-	}
-	target := ""
-	targetType := NSType(-1)
-	switch {
-	case s.TargetPath != "":
-		target, targetType = s.TargetPath, fileType
-	case !s.TargetNS.IsZero():
-		targetType = s.TargetNS.Type
-		target, _, _ = s.nsenterPath()
-	}
 	for _, t := range AllTypes() {
+		file, ok := ns[t]
 		switch {
-		case s.Paths[t] != "":
-			args = append(args, t.NsenterOption()+"="+s.Paths[t])
-		case t == targetType:
-			args = append(args, t.NsenterOption()+"="+target)
-		case explicit[t] && !s.All:
-			args = append(args, t.NsenterOption())
+		case !ok:
+		case file == "":
+			if !all {
+				args = append(args, t.NsenterOption())
+			}
+		default:
+			if !s.TargetNS.IsZero() && t == s.TargetNS.Type && s.Paths[t] == "" {
+				file, _, _ = s.nsenterPath()
+			}
+			args = append(args, t.NsenterOption()+"="+file)
 		}
 	}
 	for _, d := range []struct{ opt, val string }{{"--root", s.Root}, {"--wd", s.Wd}} {
@@ -90,11 +127,18 @@ func (s EnterSpec) Equivalent() string {
 // its reach, though nstui enter reaches it through its holder. A namespace
 // file target that the run would refuse (it cannot be opened, or the type
 // options ask for what it is not) has no line either. Validate's refusals
-// are not repeated here: check it first.
+// are not repeated here, nor anything else the run checks: EquivalentLine
+// does all of that.
 func (s EnterSpec) EquivalentError() error {
 	if _, err := s.fileTargetType(); err != nil {
 		return err
 	}
+	return s.unreachable()
+}
+
+// unreachable says why nsenter cannot open a TYPE:INODE target, or returns
+// nil.
+func (s EnterSpec) unreachable() error {
 	_, why, found := s.nsenterPath()
 	switch {
 	case why == "":

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -34,9 +36,17 @@ type enterPlan struct {
 	fork     bool
 	shell    bool
 	usePidfd bool // setns(pidfd) works here (Linux >= 5.8)
-	exe      string
-	args     []string
-	env      []string
+
+	// What the run joins, for EquivalentLine: each namespace joined, by
+	// type, with the file named for it ("" when it is the target pid's).
+	// allExact is false when --all left out more than nsenter --all would
+	// (only our own user namespace): a namespace we are already in.
+	joined   map[NSType]string
+	allExact bool
+
+	exe  string
+	args []string
+	env  []string
 }
 
 func (p *enterPlan) close() {
@@ -163,19 +173,26 @@ func (s EnterSpec) wantTypes() []NSType {
 	return out
 }
 
-// plan opens every target and decides what the helper does.
-func (s EnterSpec) plan() (*enterPlan, error) {
-	return s.planWith(pidfdSetns())
+// enterKernel is what the running kernel's pidfds can do. Tests pass an
+// older kernel's to take its path.
+type enterKernel struct {
+	setnsPidfd  bool // setns(2) takes a pidfd: Linux >= 5.8
+	threadPidfd bool // pidfd_open(2) may be tried with PIDFD_THREAD (Linux >= 6.9; EINVAL before)
 }
 
-// planWith is plan, with setns(pidfd) allowed or not (tests take the
-// namespace-file path of kernels older than 5.8 with usePidfd false).
-func (s EnterSpec) planWith(usePidfd bool) (*enterPlan, error) {
+// plan opens every target and decides what the helper does.
+func (s EnterSpec) plan() (*enterPlan, error) {
+	return s.planWith(enterKernel{setnsPidfd: pidfdSetns(), threadPidfd: true})
+}
+
+// planWith is plan on a kernel with k's pidfd features.
+func (s EnterSpec) planWith(k enterKernel) (*enterPlan, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	p := &enterPlan{pidfd: -1, root: -1, wd: -1, uid: s.UID, gid: s.GID, exe: s.Exe, usePidfd: usePidfd}
-	if err := s.open(p); err != nil {
+	p := &enterPlan{pidfd: -1, root: -1, wd: -1, uid: s.UID, gid: s.GID, exe: s.Exe,
+		usePidfd: k.setnsPidfd, joined: map[NSType]string{}, allExact: s.All}
+	if err := s.open(p, k); err != nil {
 		p.close()
 		return nil, err
 	}
@@ -183,14 +200,15 @@ func (s EnterSpec) planWith(usePidfd bool) (*enterPlan, error) {
 }
 
 // open fills p: it opens every target and makes every decision.
-func (s EnterSpec) open(p *enterPlan) error {
+func (s EnterSpec) open(p *enterPlan, k enterKernel) error {
 	if p.exe == "" {
 		p.exe = "/proc/self/exe"
 	}
-	entered := map[NSType]bool{}
-	// join records namespace file f of type t unless we are already in it
-	// (setns into our own user namespace is EINVAL; the others are no-ops
-	// that would only reset the root and working directory).
+	// join records namespace file f of type t, named what, unless we are
+	// already in it: nstui never joins a namespace it is in, even one a
+	// type option names (setns into our own user namespace is EINVAL; the
+	// others are no-ops that would only reset the root and working
+	// directory), and EquivalentLine leaves it out as well.
 	join := func(f *os.File, t NSType, what string) error {
 		id, err := fstatNSID(f)
 		if err != nil {
@@ -198,16 +216,17 @@ func (s EnterSpec) open(p *enterPlan) error {
 		}
 		if own, err := ownNS(t); err == nil && own == id {
 			f.Close()
+			p.allExact = false // nsenter --all with this file would join it
 			return nil
 		}
 		p.ns = append(p.ns, enterNSFile{file: p.add(f), t: t})
-		entered[t] = true
+		p.joined[t] = what
 		return nil
 	}
 
 	switch {
 	case s.Target > 0:
-		if err := p.planPID(s, entered); err != nil {
+		if err := p.planPID(s, k); err != nil {
 			return err
 		}
 	case s.TargetPath != "":
@@ -251,8 +270,8 @@ func (s EnterSpec) open(p *enterPlan) error {
 	// Keep nsenter's file order: user first.
 	sortNSFiles(p.ns)
 
-	p.fork = entered[PIDNS]
-	if entered[UserNS] && !s.PreserveCredentials {
+	_, p.fork = p.joined[PIDNS]
+	if _, user := p.joined[UserNS]; user && !s.PreserveCredentials {
 		p.groups = true
 		if p.uid < 0 {
 			p.uid = 0
@@ -304,29 +323,24 @@ func (s EnterSpec) open(p *enterPlan) error {
 
 // planPID opens the pid target: a pidfd (Linux >= 5.8 joins all types with
 // one setns call), else one /proc/PID/ns file per type.
-func (p *enterPlan) planPID(s EnterSpec, entered map[NSType]bool) error {
+func (p *enterPlan) planPID(s EnterSpec, k enterKernel) error {
 	pid := s.Target
-	// The pidfd also pins the process: checked again after reading /proc,
-	// it proves the pid was not reused meanwhile. Kernels before 5.3 have
-	// none; before 5.8 setns cannot take one, and namespace files are used.
-	fd, err := unix.PidfdOpen(pid, 0)
-	switch {
-	case err == nil:
-		p.pidfd = p.add(os.NewFile(uintptr(fd), fmt.Sprintf("pidfd:%d", pid)))
-	case errors.Is(err, unix.ENOSYS):
-		p.usePidfd = false
-	default:
-		return enterErr(fmt.Sprintf("pidfd_open(%d)", pid), err)
+	fd, nsDir, usePidfd, err := pinTarget(pid, k)
+	if err != nil {
+		return err
 	}
-	usePidfd := p.usePidfd
+	if fd >= 0 {
+		p.pidfd = p.add(os.NewFile(uintptr(fd), fmt.Sprintf("pidfd:%d", pid)))
+	}
+	p.usePidfd = usePidfd
 	for _, t := range s.wantTypes() {
 		if _, ok := s.Paths[t]; ok {
 			continue // a file given for this type wins (nsenter --net=FILE)
 		}
-		path := fmt.Sprintf("/proc/%d/ns/%s", pid, t)
+		path := nsDir + "/" + t.String()
 		id, err := statNSID(path)
 		if errors.Is(err, unix.ENOENT) && s.All && !containsType(s.Types, t) {
-			if _, statErr := os.Stat(fmt.Sprintf("/proc/%d", pid)); statErr == nil {
+			if _, statErr := os.Stat(filepath.Dir(nsDir)); statErr == nil {
 				continue // this kernel lacks the type; --all skips it
 			}
 		}
@@ -334,9 +348,15 @@ func (p *enterPlan) planPID(s EnterSpec, entered map[NSType]bool) error {
 			return enterErr("stat "+path, err)
 		}
 		if own, err := ownNS(t); err == nil && own == id {
-			continue // already there: nothing to join
+			// Already there: nothing to join. nsenter --all also
+			// leaves out our own user namespace (setns would fail),
+			// but joins every other type.
+			if t != UserNS {
+				p.allExact = false
+			}
+			continue
 		}
-		entered[t] = true
+		p.joined[t] = ""
 		if usePidfd {
 			p.pidflags |= t.CloneFlag()
 			continue
@@ -348,6 +368,78 @@ func (p *enterPlan) planPID(s EnterSpec, entered map[NSType]bool) error {
 		p.ns = append(p.ns, enterNSFile{file: p.add(f), t: t})
 	}
 	return nil
+}
+
+// pinTarget opens a pidfd for the target pid: it pins the process (checked
+// again after /proc was read, it proves the pid was not reused meanwhile)
+// and, where setns(2) takes one, joins its namespaces. It returns the pidfd
+// (-1 on kernels before 5.3, which have none), the directory of the
+// target's namespace files and whether setns may take the pidfd (before
+// 5.8 it cannot, and the files are joined instead).
+//
+// A thread id (ps -L, top -H, a thread holder in nstui ls) is a target
+// too, as for nsenter, which opens /proc/TID/ns: a thread can have
+// namespaces of its own (unshare(2) acts on the calling thread).
+// pidfd_open takes a thread only with PIDFD_THREAD (Linux 6.9+), and
+// setns(2) given such a pidfd joins that thread's namespaces. Older
+// kernels pin the thread's process and join the files of
+// /proc/TGID/task/TID/ns, which name a thread of that process only.
+func pinTarget(pid int, k enterKernel) (fd int, nsDir string, usePidfd bool, err error) {
+	fd, err = unix.PidfdOpen(pid, 0)
+	switch {
+	case err == nil:
+		return fd, fmt.Sprintf("/proc/%d/ns", pid), k.setnsPidfd, nil
+	case errors.Is(err, unix.ENOSYS):
+		return -1, fmt.Sprintf("/proc/%d/ns", pid), false, nil
+	}
+	tgid := threadGroup(pid)
+	if tgid <= 0 || tgid == pid {
+		return -1, "", false, enterErr(fmt.Sprintf("pidfd_open(%d)", pid), err)
+	}
+	nsDir = fmt.Sprintf("/proc/%d/task/%d/ns", tgid, pid)
+	if k.threadPidfd {
+		fd, err = unix.PidfdOpen(pid, unix.PIDFD_THREAD)
+		if err == nil {
+			return fd, nsDir, k.setnsPidfd, nil
+		}
+		if !errors.Is(err, unix.EINVAL) {
+			return -1, "", false, threadErr(fmt.Sprintf("pidfd_open(%d, PIDFD_THREAD)", pid), pid, tgid, err)
+		}
+	}
+	if fd, err = unix.PidfdOpen(tgid, 0); err != nil {
+		return -1, "", false, threadErr(fmt.Sprintf("pidfd_open(%d)", tgid), pid, tgid, err)
+	}
+	return fd, nsDir, false, nil
+}
+
+// threadGroup returns the thread group (process) of task id, or 0 when
+// there is no such task.
+func threadGroup(id int) int {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", id))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "Tgid:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(v))
+			return n
+		}
+	}
+	return 0
+}
+
+// threadErr is a failure to pin thread tid of process tgid: the hint says
+// it is a thread, so a thread that ended is not taken for a process that
+// never existed.
+func threadErr(op string, tid, tgid int, err error) error {
+	hint := fmt.Sprintf("%d is a thread of process %d", tid, tgid)
+	switch h := enterHint(err); {
+	case errors.Is(err, unix.ESRCH), errors.Is(err, unix.ENOENT):
+		hint += ", and it exited; pick a running one (nstui ls, ps -L)"
+	case h != "":
+		hint += "; " + h
+	}
+	return &EnterError{Op: op, Err: err, Hint: hint}
 }
 
 // pidfdSetns reports whether setns(2) takes a pidfd: Linux >= 5.8.

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nstui/nstui/internal/testutil"
 	"golang.org/x/sys/unix"
@@ -401,7 +403,7 @@ func TestEnterNamespaceFilesFallback(t *testing.T) {
 	}
 	script.WriteString("ls -l /proc/self/fd")
 	spec.Args = []string{"sh", "-c", script.String()}
-	p, err := spec.planWith(false)
+	p, err := spec.planWith(enterKernel{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -426,6 +428,243 @@ func TestEnterNamespaceFilesFallback(t *testing.T) {
 		if strings.Contains(fds, bad) {
 			t.Errorf("the command inherited a helper fd (%s):\n%s", bad, fds)
 		}
+	}
+}
+
+// startSleeper starts argv (unshare ... sleep 1000) and returns the pid of
+// the sleep it runs: argv itself once it exec'd sleep, or its child (after
+// --fork). Cleanup kills both by pid.
+func startSleeper(t *testing.T, argv ...string) int {
+	t.Helper()
+	cmd := exec.Command(argv[0], argv[1:]...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := 0
+	t.Cleanup(func() {
+		if pid > 0 && pid != cmd.Process.Pid {
+			unix.Kill(pid, unix.SIGKILL)
+		}
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	comm := func(p string) string {
+		b, _ := os.ReadFile("/proc/" + p + "/comm")
+		return strings.TrimSpace(string(b))
+	}
+	// Setup only: wait for sleep to run in its namespaces.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		self := fmt.Sprint(cmd.Process.Pid)
+		b, _ := os.ReadFile("/proc/" + self + "/task/" + self + "/children")
+		for _, p := range append([]string{self}, strings.Fields(string(b))...) {
+			if comm(p) == "sleep" {
+				fmt.Sscan(p, &pid)
+				return pid
+			}
+		}
+	}
+	t.Fatalf("%v: sleep did not start", argv)
+	return 0
+}
+
+// TestEnterEquivalentLine: the checked line names exactly the namespaces the
+// run joins. Those we are already in are left out (nstui never joins them,
+// even when a type option or a file names them), and --all stays only
+// where nsenter --all joins the same set: every type but our own user
+// namespace. Equivalent renders the spec as written.
+func TestEnterEquivalentLine(t *testing.T) {
+	testutil.RequireRoot(t)
+	uts := startSleeper(t, "unshare", "--uts", "sleep", "1000")
+	noUser := startSleeper(t, "unshare", "--kill-child", "--pid", "--fork", "--mount", "--mount-proc",
+		"--uts", "--ipc", "--net", "--cgroup", "--time", "sleep", "1000")
+	every := startSleeper(t, "unshare", "--kill-child", "--user", "--map-root-user", "--pid", "--fork",
+		"--mount", "--mount-proc", "--uts", "--ipc", "--net", "--cgroup", "--time", "sleep", "1000")
+	self := os.Getpid()
+	ownNet := fmt.Sprintf("/proc/%d/ns/net", self)
+	withTypes := func(pid int, ts ...NSType) EnterSpec {
+		s := NewEnterSpec(pid)
+		s.All, s.Types = false, ts
+		return s
+	}
+	withPaths := func(s EnterSpec, paths map[NSType]string) EnterSpec {
+		s.Paths = paths
+		return s
+	}
+	for _, c := range []struct {
+		name       string
+		spec       EnterSpec
+		line, asIs string // EquivalentLine, Equivalent
+	}{
+		{"all, one differs", NewEnterSpec(uts), fmt.Sprintf("nsenter --target %d --uts", uts), fmt.Sprintf("nsenter --target %d --all", uts)},
+		{"explicit, ours left out", withTypes(uts, UserNS, MntNS, UTSNS),
+			fmt.Sprintf("nsenter --target %d --uts", uts), fmt.Sprintf("nsenter --target %d --mount --user --uts", uts)},
+		{"all, ours", NewEnterSpec(self), fmt.Sprintf("nsenter --target %d", self), fmt.Sprintf("nsenter --target %d --all", self)},
+		{"all, every type differs", NewEnterSpec(every), fmt.Sprintf("nsenter --target %d --all", every), fmt.Sprintf("nsenter --target %d --all", every)},
+		// nsenter --all leaves out our own user namespace too.
+		{"all, all but user differ", NewEnterSpec(noUser), fmt.Sprintf("nsenter --target %d --all", noUser), fmt.Sprintf("nsenter --target %d --all", noUser)},
+		// --net=FILE of our own: nsenter --all would join it; nstui does not.
+		{"all, a file of ours", withPaths(NewEnterSpec(every), map[NSType]string{NetNS: ownNet}),
+			fmt.Sprintf("nsenter --target %d --cgroup --ipc --mount --pid --time --user --uts", every),
+			fmt.Sprintf("nsenter --target %d --all --net=%s", every, ownNet)},
+		{"a file of ours only", pathsSpec(map[NSType]string{NetNS: ownNet}), "nsenter", "nsenter --net=" + ownNet},
+	} {
+		line, err := c.spec.EquivalentLine()
+		if err != nil || line != c.line {
+			t.Errorf("%s: EquivalentLine() = %q, %v; want %q", c.name, line, err, c.line)
+		}
+		if got := c.spec.Equivalent(); got != c.asIs {
+			t.Errorf("%s: Equivalent() = %q, want %q", c.name, got, c.asIs)
+		}
+	}
+}
+
+// TestEnterEquivalentLineChecksAsRun: what the run refuses, EquivalentLine
+// refuses with the same error, from the same code (the plan).
+func TestEnterEquivalentLineChecksAsRun(t *testing.T) {
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	self := os.Getpid()
+	with := func(edit func(*EnterSpec)) EnterSpec {
+		s := NewEnterSpec(self)
+		edit(&s)
+		return s
+	}
+	for _, c := range []struct {
+		name string
+		spec EnterSpec
+		want string
+	}{
+		{"not a namespace", with(func(s *EnterSpec) { s.Paths = map[NSType]string{NetNS: "/etc/passwd"} }), "ENOTTY"},
+		{"no such file", with(func(s *EnterSpec) { s.Paths = map[NSType]string{NetNS: "/no/such/ns"} }), "no such file"},
+		{"wrong type", with(func(s *EnterSpec) { s.Paths = map[NSType]string{UTSNS: fmt.Sprintf("/proc/%d/ns/net", self)} }), "is a net namespace, not uts"},
+		{"dead pid", NewEnterSpec(dead.Process.Pid), "ESRCH"},
+		{"no such wd", with(func(s *EnterSpec) { s.Wd = "/no/such/dir" }), "open /no/such/dir"},
+		{"bad uid", with(func(s *EnterSpec) { s.UID = -2 }), "uid -2"},
+	} {
+		_, planErr := c.spec.plan()
+		line, err := c.spec.EquivalentLine()
+		if err == nil || planErr == nil || err.Error() != planErr.Error() || !strings.Contains(err.Error(), c.want) || line != "" {
+			t.Errorf("%s: EquivalentLine() = %q, %v; the run: %v; want the run's error, with %q", c.name, line, err, planErr, c.want)
+		}
+	}
+}
+
+// threadWithOwnUTS runs a goroutine on a locked thread other than the main
+// one that unshares a uts namespace and sets its hostname there. It returns
+// the thread's id and its uts namespace link; the thread exits when the
+// test ends.
+func threadWithOwnUTS(t *testing.T, hostname string) (int, string) {
+	t.Helper()
+	type res struct {
+		tid  int
+		link string
+		err  error
+	}
+	ready, release := make(chan res), make(chan struct{})
+	go func() {
+		// Not on the main thread: its namespaces are the process's, and
+		// Go cannot retire it. Another goroutine lands on another thread.
+		for {
+			runtime.LockOSThread()
+			if unix.Gettid() != unix.Getpid() {
+				break
+			}
+			runtime.UnlockOSThread()
+			done := make(chan struct{})
+			go func() { time.Sleep(time.Millisecond); close(done) }()
+			<-done
+		}
+		// Never unlocked: the thread exits with the goroutine.
+		r := res{tid: unix.Gettid()}
+		r.err = unix.Unshare(unix.CLONE_NEWUTS)
+		if r.err == nil {
+			r.err = unix.Sethostname([]byte(hostname))
+		}
+		if r.err == nil {
+			r.link, r.err = os.Readlink(fmt.Sprintf("/proc/self/task/%d/ns/uts", r.tid))
+		}
+		ready <- r
+		<-release
+	}()
+	r := <-ready
+	t.Cleanup(func() { close(release) })
+	if r.err != nil {
+		t.Fatalf("thread with its own uts namespace: %v", r.err)
+	}
+	return r.tid, r.link
+}
+
+// pidfdPid returns the pid a pidfd refers to (its fdinfo's Pid line).
+func pidfdPid(t *testing.T, f *os.File) string {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/self/fdinfo/%d", f.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "Pid:"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	t.Fatalf("no Pid line in the fdinfo of a pidfd:\n%s", b)
+	return ""
+}
+
+// TestEnterThreadTarget: a thread id is a target, as for nsenter: the
+// thread's own namespaces are joined. Linux 6.9+ pins the thread itself with
+// a PIDFD_THREAD pidfd that setns takes; older kernels pin its process and
+// join the files of /proc/TGID/task/TID/ns.
+func TestEnterThreadTarget(t *testing.T) {
+	testutil.RequireRoot(t)
+	tid, link := threadWithOwnUTS(t, "nstui-thread-test")
+	self := fmt.Sprint(os.Getpid())
+	for _, c := range []struct {
+		name     string
+		k        enterKernel
+		pinned   string // the pid the pidfd refers to
+		pidflags uintptr
+		files    int // namespace files
+	}{
+		{"thread pidfd", enterKernel{setnsPidfd: true, threadPidfd: true}, fmt.Sprint(tid), UTSNS.CloneFlag(), 0},
+		{"before 6.9", enterKernel{setnsPidfd: true}, self, 0, 1},
+		{"before 5.8", enterKernel{}, self, 0, 1},
+	} {
+		spec := NewEnterSpec(tid)
+		spec.Exe = "/proc/self/exe" // this test binary links the helper (enter_helper_test.go)
+		spec.Args = []string{"sh", "-c", "hostname; readlink /proc/self/ns/uts"}
+		p, err := spec.planWith(c.k)
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if p.pidfd < 0 || pidfdPid(t, p.files[p.pidfd]) != c.pinned || p.pidflags != c.pidflags || len(p.ns) != c.files {
+			t.Errorf("%s: plan pins %v with setns flags %#x and %d files; want pid %s, %#x, %d files",
+				c.name, p.pidfd >= 0, p.pidflags, len(p.ns), c.pinned, c.pidflags, c.files)
+		}
+		out, err := p.command().Output()
+		p.close()
+		if want := "nstui-thread-test\n" + link + "\n"; err != nil || string(out) != want {
+			t.Errorf("%s: helper: %q, %v; want %q", c.name, out, err, want)
+		}
+	}
+	line, err := NewEnterSpec(tid).EquivalentLine()
+	if want := fmt.Sprintf("nsenter --target %d --uts", tid); err != nil || line != want {
+		t.Errorf("EquivalentLine() = %q, %v; want %q", line, err, want)
+	}
+}
+
+// TestEnterThreadError: a thread that cannot be pinned is named a thread,
+// not a process that never existed.
+func TestEnterThreadError(t *testing.T) {
+	got := threadErr("pidfd_open(5, PIDFD_THREAD)", 5, 4, unix.ESRCH).Error()
+	want := "pidfd_open(5, PIDFD_THREAD): ESRCH (no such process): 5 is a thread of process 4, and it exited; pick a running one (nstui ls, ps -L)"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got := threadErr("pidfd_open(4)", 5, 4, unix.EPERM).Error(); !strings.HasPrefix(got, "pidfd_open(4): EPERM (operation not permitted): 5 is a thread of process 4; ") {
+		t.Errorf("EPERM: %s", got)
 	}
 }
 

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -41,6 +42,8 @@
 #define HELPER_ARG0 "nstui-enter" /* argv[0] of the helper (nsops.EnterHelperArg0) */
 #define EXIT_SETUP 125 /* our own failure, as env(1) and chroot(1) use it */
 #define MAX_NS 8
+#define MNT_NS 1   /* config.mnt: a mount namespace is among those to join */
+#define MNT_ROOT 2 /* config.mnt: --root */
 
 struct nsfd {
 	int fd;
@@ -57,16 +60,24 @@ struct config {
 	int fork;               /* joined a pid ns: only a child is really in it */
 	int shell;              /* argv[1] is the default shell: fall back to /bin/sh */
 	int proc;               /* our /proc, opened before switching (O_PATH), or -1 */
+	int user;               /* a user namespace is among those to join */
+	int mnt;                /* MNT_NS, MNT_ROOT: where the command is looked up */
 };
 
 /* hint is the fix for a refused setns(2); credential errors have their own
- * (cred_hint). */
-static const char *hint(int err)
+ * (cred_hint). USER says whether a user namespace is among those we join.
+ * Without one, a normal user has no capability at all for the setns; joining
+ * the user namespace that owns the target's (in a sandbox of its own, -U)
+ * would grant them all. */
+static const char *hint(int err, int user)
 {
 	switch (err) {
 	case ESRCH:
 		return "target exited; pick a running process";
 	case EPERM:
+		if (!user && geteuid() != 0)
+			return "need CAP_SYS_ADMIN in the owning user namespace (and ptrace access to the target): "
+			       "join the target's user namespace too (-U), or run as root";
 		return "need CAP_SYS_ADMIN in the owning user namespace (and ptrace access to the target); run as root";
 	case EINVAL:
 		return "the kernel refused this namespace (already in that user namespace, or not a namespace of that type)";
@@ -89,7 +100,7 @@ static void __attribute__((noreturn)) fail_hint(int code, const char *what, int 
 
 static void __attribute__((noreturn)) fail(int code, const char *what, int err)
 {
-	fail_hint(code, what, err, hint(err));
+	fail_hint(code, what, err, hint(err, 1));
 }
 
 /* names writes "setns(net,pid)" for a CLONE_NEW* mask into buf. */
@@ -112,6 +123,13 @@ static const char *names(char *buf, size_t len, int flags)
 	if (n < len)
 		snprintf(buf + n, len - n, ")");
 	return buf;
+}
+
+static void __attribute__((noreturn)) fail_setns(const struct config *c, int flags, int err)
+{
+	char what[80];
+
+	fail_hint(EXIT_SETUP, names(what, sizeof(what), flags), err, hint(err, c->user));
 }
 
 static void keep_out(int fd)
@@ -168,35 +186,53 @@ static int parse(const char *env, struct config *c)
 			return -1;
 		}
 	}
+	if (c->pidfd >= 0) {
+		c->user = (c->pidflags & CLONE_NEWUSER) != 0;
+		c->mnt = (c->pidflags & CLONE_NEWNS) ? MNT_NS : 0;
+	}
+	for (int i = 0; i < c->nns; i++) {
+		c->user |= c->ns[i].flag == CLONE_NEWUSER;
+		c->mnt |= c->ns[i].flag == CLONE_NEWNS ? MNT_NS : 0;
+	}
+	c->mnt |= c->root >= 0 ? MNT_ROOT : 0;
 	return 0;
 }
 
 /*
- * join enters the namespaces in nsenter's two passes: first everything but
- * the user namespace, ignoring errors (a privileged caller keeps its
- * capabilities for these only while still in its own user namespace), then
- * whatever is left with the user namespace, reporting errors (an
- * unprivileged caller only gets the rights it needs once inside the target's
- * user namespace). setns(pidfd, flags) is atomic: all listed types or none.
+ * join enters the namespaces in nsenter's two passes. The first joins every
+ * namespace but the user namespace, from the pidfd and from files alike,
+ * ignoring errors: a privileged caller has its capabilities for them only
+ * while still in its own user namespace (once in the target's, a namespace
+ * given as a file and owned by another user namespace is out of reach). The
+ * second joins the user namespace first, then whatever the first pass could
+ * not, reporting errors: an unprivileged caller gets the rights it needs only
+ * once inside the target's user namespace. setns(pidfd, flags) is atomic:
+ * all listed types or none, and the kernel takes a listed user namespace
+ * before the others.
  */
 static void join(struct config *c)
 {
-	char what[80];
-	int rest = c->pidflags;
+	int rest = c->pidfd >= 0 ? c->pidflags : 0;
 
-	if (c->pidfd >= 0 && rest) {
-		if ((rest & ~CLONE_NEWUSER) && setns(c->pidfd, rest & ~CLONE_NEWUSER) == 0)
-			rest &= CLONE_NEWUSER;
-		if (rest && setns(c->pidfd, rest) != 0)
-			fail(EXIT_SETUP, names(what, sizeof(what), rest), errno);
-	}
+	if ((rest & ~CLONE_NEWUSER) && setns(c->pidfd, rest & ~CLONE_NEWUSER) == 0)
+		rest &= CLONE_NEWUSER;
 	for (int i = 0; i < c->nns; i++) {
 		if (c->ns[i].flag != CLONE_NEWUSER && setns(c->ns[i].fd, c->ns[i].flag) == 0)
 			c->ns[i].flag = 0;
 	}
+
+	for (int i = 0; i < c->nns; i++) {
+		if (c->ns[i].flag == CLONE_NEWUSER) {
+			if (setns(c->ns[i].fd, CLONE_NEWUSER) != 0)
+				fail_setns(c, CLONE_NEWUSER, errno);
+			c->ns[i].flag = 0;
+		}
+	}
+	if (rest && setns(c->pidfd, rest) != 0)
+		fail_setns(c, rest, errno);
 	for (int i = 0; i < c->nns; i++) {
 		if (c->ns[i].flag && setns(c->ns[i].fd, c->ns[i].flag) != 0)
-			fail(EXIT_SETUP, names(what, sizeof(what), c->ns[i].flag), errno);
+			fail_setns(c, c->ns[i].flag, errno);
 	}
 }
 
@@ -208,12 +244,7 @@ static void forward(int sig)
 	kill(child_pid, sig);
 }
 
-/*
- * take_terminal makes the child its own process group and, when we were the
- * terminal's foreground, puts that group in front. A shell started inside the
- * pid namespace cannot see our (outer) process group: job control would fail
- * ("Cannot set tty process group") unless its group is one it can see.
- */
+/* take_terminal puts process group PGRP in the terminal's foreground. */
 static void take_terminal(pid_t pgrp)
 {
 	signal(SIGTTOU, SIG_IGN); /* a background tcsetpgrp would stop us */
@@ -221,15 +252,76 @@ static void take_terminal(pid_t pgrp)
 }
 
 /*
+ * own_group says whether the child gets a process group of its own, in the
+ * terminal's foreground. A job-control shell started inside the pid
+ * namespace cannot see our (outer) group: tcgetpgrp says 0 there, and dash,
+ * handing the terminal back to that group at exit, fails ("Cannot set tty
+ * process group") and exits 2. But a ctrl-c then reaches only the child's
+ * group. A caller sharing our group without job control (a script) stops
+ * its loop only on a SIGINT of its own, so the child stays in our group, as
+ * nsenter keeps it, unless we lead the group: a job of a job-control shell,
+ * which judges the job by how it ended (exit_as copies the child's), or a
+ * session of our own (a TUI pane).
+ */
+static int own_group(void)
+{
+	return isatty(STDIN_FILENO) && getpgrp() == getpid() && tcgetpgrp(STDIN_FILENO) == getpgrp();
+}
+
+/* caller_does_job_control reports whether our parent can resume us after a
+ * stop: it is in our session but another process group (a job-control
+ * shell). Otherwise (a session of our own, as a TUI pane has) a stop of ours
+ * would last for good. */
+static int caller_does_job_control(void)
+{
+	pid_t ppid = getppid(), psid = getsid(ppid), ppgrp = getpgid(ppid);
+
+	return psid >= 0 && ppgrp >= 0 && psid == getsid(0) && ppgrp != getpgrp();
+}
+
+/*
+ * exit_as ends us the way the child ended (STATUS, from waitpid): with its
+ * exit code, or killed by its signal, as nsenter and unshare do, so that a
+ * shell sees "killed by SIGINT" (and stops its loop), not exit 130. A core
+ * of ours would be a stray copy beside the command's own: PR_SET_DUMPABLE 0
+ * stops the kernel from writing one (also through a core_pattern pipe, which
+ * RLIMIT_CORE does not bind). 128+N is left for a signal we cannot die by.
+ */
+static void __attribute__((noreturn)) exit_as(int status)
+{
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		struct rlimit none = { 0, 0 };
+		sigset_t set;
+
+		prctl(PR_SET_DUMPABLE, 0);
+		setrlimit(RLIMIT_CORE, &none);
+		signal(sig, SIG_DFL);
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		kill(getpid(), sig);
+		_exit(128 + sig);
+	}
+	_exit(WEXITSTATUS(status));
+}
+
+/*
  * continue_as_child forks after a pid namespace was joined: setns(pid) only
  * sets the namespace for our children. The parent stays outside, forwards
- * termination signals, follows job control like nsenter, and exits with the
- * child's status (128+N when a signal N killed it). Only the child returns.
+ * termination signals and ends as the child ended (exit_as). When the child
+ * has a group of its own (own_group), the parent also follows its job
+ * control: a ctrl-z stops only the child's group, so the parent stops too,
+ * for its job-control caller to see, and resumes the child with itself; with
+ * no such caller (a session of our own) the ctrl-z is undone at once. In our
+ * group, a ctrl-z stops both and the caller's SIGCONT resumes both: stopping
+ * again there would leave the parent stopped with nobody to resume it. Only
+ * the child returns.
  */
 static void continue_as_child(struct config *c)
 {
 	static const int fwd[] = { SIGHUP, SIGTERM, SIGUSR1, SIGUSR2 };
-	int tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+	int own = own_group();
 	sigset_t block, old;
 	int status;
 	pid_t pid;
@@ -243,7 +335,7 @@ static void continue_as_child(struct config *c)
 	if (pid < 0)
 		fail(EXIT_SETUP, "fork", errno);
 	if (pid == 0) {
-		if (tty) {
+		if (own) {
 			setpgid(0, 0);
 			take_terminal(getpgrp());
 			signal(SIGTTOU, SIG_DFL);
@@ -258,33 +350,36 @@ static void continue_as_child(struct config *c)
 		struct sigaction sa = { .sa_handler = forward };
 		sigaction(fwd[i], &sa, NULL);
 	}
-	/* A terminal sends SIGINT/SIGQUIT to the foreground group, the child's. */
+	/* A terminal sends SIGINT/SIGQUIT to the foreground group: the child
+	 * gets them from there, and we end as it ends. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
-	if (tty)
+	if (own)
 		setpgid(pid, pid); /* also done by the child: whoever runs first */
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	for (;;) {
-		if (waitpid(pid, &status, WUNTRACED) < 0) {
+		if (waitpid(pid, &status, own ? WUNTRACED : 0) < 0) {
 			if (errno == EINTR)
 				continue;
 			fail(EXIT_SETUP, "waitpid", errno);
 		}
 		if (!WIFSTOPPED(status))
 			break;
-		/* The child stopped (ctrl-z): stop too, and resume it with us. */
-		if (tty)
+		if (caller_does_job_control()) {
 			take_terminal(getpgrp());
-		kill(getpid(), SIGSTOP);
-		if (tty)
-			take_terminal(pid);
-		kill(tty ? -pid : pid, SIGCONT);
+			kill(getpid(), SIGSTOP);
+			/* fg gave our group the terminal: pass it on (bg did not). */
+			if (tcgetpgrp(STDIN_FILENO) == getpgrp())
+				take_terminal(pid);
+		} else if (WSTOPSIG(status) != SIGTSTP) {
+			continue; /* a SIGSTOP: for whoever sent it to undo */
+		}
+		/* Resumed, or nobody above us could resume us: undo the ctrl-z. */
+		kill(-pid, SIGCONT);
 	}
-	if (tty)
+	if (own)
 		take_terminal(getpgrp());
-	if (WIFSIGNALED(status))
-		_exit(128 + WTERMSIG(status));
-	_exit(WEXITSTATUS(status));
+	exit_as(status);
 }
 
 /*
@@ -480,12 +575,36 @@ static void chdirs(struct config *c)
 		fail(EXIT_SETUP, "fchdir to --wd", errno);
 }
 
+/*
+ * enoent_hint explains an exec of CMD that failed with ENOENT. execvp looks
+ * a name without a slash up in PATH and takes any other as a path; either is
+ * resolved in the mount namespace and root we are in now, which are the
+ * target's only when we entered them. A path that exists fails the same way
+ * when its #! interpreter or ELF loader does not.
+ */
+static const char *enoent_hint(const struct config *c, const char *cmd, char *buf, size_t len)
+{
+	const char *where = (c->mnt & MNT_NS) ? "inside the entered mount namespace"
+			    : (c->mnt & MNT_ROOT) ? "under --root" : NULL;
+
+	if (strchr(cmd, '/') && where)
+		snprintf(buf, len, "no such file %s, or its #! interpreter or loader is missing there", where);
+	else if (strchr(cmd, '/'))
+		snprintf(buf, len, "no such file, or its #! interpreter or loader is missing "
+			 "(no mount namespace was entered: this is our own file system)");
+	else if (where)
+		snprintf(buf, len, "no such command %s (looked up in PATH there)", where);
+	else
+		snprintf(buf, len, "no such command in PATH (no mount namespace was entered: this is our own file system)");
+	return buf;
+}
+
 __attribute__((constructor)) static void nstui_enter(int argc, char **argv, char **envp)
 {
 	const char *env = getenv(ENTER_ENV);
 	struct config c;
 	int groups_err = 0;
-	char what[300];
+	char what[300], hint_buf[200];
 
 	(void)envp;
 	if (!env || argc < 1 || !argv || strcmp(argv[0], HELPER_ARG0) != 0)
@@ -517,7 +636,7 @@ __attribute__((constructor)) static void nstui_enter(int argc, char **argv, char
 		execl("/bin/sh", "sh", (char *)NULL);
 	snprintf(what, sizeof(what), "exec %s", argv[1]);
 	if (errno == ENOENT)
-		fail_hint(127, what, errno, "no such command inside the entered mount namespace (looked up in PATH there)");
+		fail_hint(127, what, errno, enoent_hint(&c, argv[1], hint_buf, sizeof(hint_buf)));
 	if (errno == EACCES)
 		fail_hint(126, what, errno, "not executable there: no x permission, a noexec mount, or a directory");
 	fail_hint(126, what, errno, NULL);
