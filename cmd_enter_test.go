@@ -460,6 +460,8 @@ func TestEnterBadInput(t *testing.T) {
 			[]string{"-t", strconv.Itoa(tg.pid)}, "run as root"},
 		{"no such command", nil, []string{"-t", strconv.Itoa(tg.pid), "--", "/no/such/" + marker}, "ENOENT"},
 		{"not executable", nil, []string{"-t", strconv.Itoa(tg.pid), "--", "/etc/passwd", marker}, "EACCES (Permission denied): not executable there"},
+		{"no such --wd", nil, []string{"-t", strconv.Itoa(tg.pid), "-u", "--wd=/no/such/" + marker}, "--wd /no/such/" + marker + ": ENOENT (no such file or directory): it is opened here"},
+		{"--root not a directory", nil, []string{"-t", strconv.Itoa(tg.pid), "-u", "--root=/etc/passwd"}, "--root /etc/passwd: ENOTDIR (not a directory): it is opened here"},
 		// The option and the bad value only, not a uid/gid pair.
 		{"uid past uid_t", nil, []string{"-t", strconv.Itoa(tg.pid), "-U", "-S", "4294967296"},
 			"nstui: -S/--setuid 4294967296: want a number from 0 to 4294967294 (or -1 to leave it)"},

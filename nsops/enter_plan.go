@@ -473,12 +473,19 @@ func (s EnterSpec) openDir(p *enterPlan, dir, which string) (int, error) {
 	if dir == "" {
 		return -1, nil
 	}
-	if dir == EnterTargetDir {
+	given := dir != EnterTargetDir
+	if !given {
 		dir = fmt.Sprintf("/proc/%d/%s", s.Target, which)
 	}
 	f, err := os.OpenFile(dir, os.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return -1, enterErr("open "+dir, unwrapPathErr(err))
+		err = unwrapPathErr(err)
+		if !given { // the target's own directory: the target went away
+			return -1, enterErr("open "+dir, err)
+		}
+		opt := map[string]string{"root": "--root", "cwd": "--wd"}[which]
+		hint := "it is opened here, in our own mount namespace, before entering (as nsenter does): give a directory that exists here, or " + opt + " alone for the target's"
+		return -1, &EnterError{Op: opt + " " + dir, Err: err, Hint: hint}
 	}
 	return p.add(f), nil
 }
