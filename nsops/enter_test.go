@@ -540,7 +540,7 @@ func TestEnterEquivalentLineChecksAsRun(t *testing.T) {
 		{"no such file", with(func(s *EnterSpec) { s.Paths = map[NSType]string{NetNS: "/no/such/ns"} }), "no such file"},
 		{"wrong type", with(func(s *EnterSpec) { s.Paths = map[NSType]string{UTSNS: fmt.Sprintf("/proc/%d/ns/net", self)} }), "is a net namespace, not uts"},
 		{"dead pid", NewEnterSpec(dead.Process.Pid), "ESRCH"},
-		{"no such wd", with(func(s *EnterSpec) { s.Wd = "/no/such/dir" }), "open /no/such/dir"},
+		{"no such wd", with(func(s *EnterSpec) { s.Wd = "/no/such/dir" }), "--wd /no/such/dir"},
 		{"bad uid", with(func(s *EnterSpec) { s.UID = -2 }), "uid -2"},
 	} {
 		_, planErr := c.spec.plan()
