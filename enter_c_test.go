@@ -6,6 +6,7 @@ package main
 // and the hints of its one-line errors.
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -375,5 +376,23 @@ func TestEnterEPERMHintForNormalUser(t *testing.T) {
 	out, errOut, code = runStatus(t, asNobody(bin, "enter", "-t", pid, "-U", "--net="+file, "--", "true")...)
 	if want := eperm + "; run as root\n"; code != nsops.EnterExitSetup || out != "" || errOut != want {
 		t.Errorf("as nobody, -U --net=(root's netns): exit %d, stderr:\n%swant exit %d and:\n%s", code, errOut, nsops.EnterExitSetup, want)
+	}
+}
+
+// TestEnterMissingShellSaysSo: when the default shell ($SHELL) does not
+// exist in the entered namespaces, /bin/sh starts instead, and one line
+// says so (it was silent).
+func TestEnterMissingShellSaysSo(t *testing.T) {
+	testutil.RequireRoot(t)
+	tg := everyTypeTarget(t)
+	cmd := exec.Command("env", "SHELL=/no/such/shell-nstui", nstuiBinary, "enter", "-t", strconv.Itoa(tg.pid), "-u")
+	cmd.Stdin = strings.NewReader("echo inside-$((6*7))\n")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("enter: %v (stderr %q)", err, errb.String())
+	}
+	if out.String() != "inside-42\n" || errb.String() != "nstui: enter: /no/such/shell-nstui not found in the entered namespaces: starting /bin/sh\n" {
+		t.Fatalf("stdout %q, stderr %q: want the command's output from /bin/sh and one line saying why", out.String(), errb.String())
 	}
 }

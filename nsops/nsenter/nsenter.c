@@ -632,8 +632,12 @@ __attribute__((constructor)) static void nstui_enter(int argc, char **argv, char
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 
 	execvp(argv[1], argv + 1);
-	if (c.shell && errno == ENOENT)
+	if (c.shell && errno == ENOENT) {
+		/* The default shell is missing there (a small image without bash):
+		 * say so, and start /bin/sh instead. */
+		fprintf(stderr, "nstui: enter: %s not found in the entered namespaces: starting /bin/sh\n", argv[1]);
 		execl("/bin/sh", "sh", (char *)NULL);
+	}
 	snprintf(what, sizeof(what), "exec %s", argv[1]);
 	if (errno == ENOENT)
 		fail_hint(127, what, errno, enoent_hint(&c, argv[1], hint_buf, sizeof(hint_buf)));
