@@ -616,7 +616,9 @@ type spawnPTY struct {
 	buf  []byte
 }
 
-func (p *spawnPTY) expect(t *testing.T, want string) {
+// expect reads until want appears and returns what came before it; p keeps
+// what follows.
+func (p *spawnPTY) expect(t *testing.T, want string) string {
 	t.Helper()
 	deadline := time.After(30 * time.Second)
 	for !strings.Contains(string(p.buf), want) {
@@ -631,7 +633,9 @@ func (p *spawnPTY) expect(t *testing.T, want string) {
 		}
 	}
 	i := strings.Index(string(p.buf), want)
+	before := string(p.buf[:i])
 	p.buf = p.buf[i+len(want):]
+	return before
 }
 
 func (p *spawnPTY) send(t *testing.T, s string) {

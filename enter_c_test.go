@@ -121,28 +121,6 @@ func TestEnterDiesByTheCommandsSignal(t *testing.T) {
 	}
 }
 
-// enterPTYUntil reads p until want appears and returns what came before it
-// (p keeps what follows, as spawnPTY.expect does).
-func enterPTYUntil(t *testing.T, p *spawnPTY, want string) string {
-	t.Helper()
-	deadline := time.After(30 * time.Second)
-	for !strings.Contains(string(p.buf), want) {
-		select {
-		case b, ok := <-p.data:
-			if !ok {
-				t.Fatalf("PTY closed before %q; got %q", want, p.buf)
-			}
-			p.buf = append(p.buf, b...)
-		case <-deadline:
-			t.Fatalf("no %q on the PTY; got %q", want, p.buf)
-		}
-	}
-	i := strings.Index(string(p.buf), want)
-	before := string(p.buf[:i])
-	p.buf = p.buf[i+len(want):]
-	return before
-}
-
 // enterSleepers returns the sleep processes among root's descendants.
 func enterSleepers(root int) []int {
 	var out []int
@@ -220,11 +198,11 @@ func TestEnterCtrlCStopsTheCallersLoop(t *testing.T) {
 		p.send(t, loop+"\n")
 		spawnEventually(t, "the loop runs sleep", func() bool { return len(enterSleepers(cmd.Process.Pid)) == 1 })
 		p.send(t, "\x03")
-		if before := enterPTYUntil(t, p, "OUTER$ "); strings.Contains(before, "next-1") {
+		if before := p.expect(t, "OUTER$ "); strings.Contains(before, "next-1") {
 			t.Fatalf("the loop went on after ctrl-c: %q", before)
 		}
 		p.send(t, "echo after-$((40+2))\n")
-		if before := enterPTYUntil(t, p, "after-42"); strings.Contains(before, "next-1") || strings.Contains(before, "END") {
+		if before := p.expect(t, "after-42"); strings.Contains(before, "next-1") || strings.Contains(before, "END") {
 			t.Errorf("the loop went on after ctrl-c: %q", before)
 		}
 	})

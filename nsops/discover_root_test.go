@@ -349,18 +349,7 @@ func TestDiscoverRootThreadNamespace(t *testing.T) {
 	}
 	ready, release := make(chan res), make(chan struct{})
 	go func() {
-		// Not on the main thread: its namespaces are the process's, and Go
-		// cannot retire it. Another goroutine lands on another thread.
-		for {
-			runtime.LockOSThread()
-			if unix.Gettid() != unix.Getpid() {
-				break
-			}
-			runtime.UnlockOSThread()
-			done := make(chan struct{})
-			go func() { time.Sleep(time.Millisecond); close(done) }()
-			<-done
-		}
+		lockNonMainThread()
 		// Never unlocked: the thread exits with the goroutine.
 		tid := unix.Gettid()
 		if err := unix.Unshare(unix.CLONE_NEWUTS); err != nil {

@@ -564,18 +564,7 @@ func threadWithOwnUTS(t *testing.T, hostname string) (int, string) {
 	}
 	ready, release := make(chan res), make(chan struct{})
 	go func() {
-		// Not on the main thread: its namespaces are the process's, and
-		// Go cannot retire it. Another goroutine lands on another thread.
-		for {
-			runtime.LockOSThread()
-			if unix.Gettid() != unix.Getpid() {
-				break
-			}
-			runtime.UnlockOSThread()
-			done := make(chan struct{})
-			go func() { time.Sleep(time.Millisecond); close(done) }()
-			<-done
-		}
+		lockNonMainThread()
 		// Never unlocked: the thread exits with the goroutine.
 		r := res{tid: unix.Gettid()}
 		r.err = unix.Unshare(unix.CLONE_NEWUTS)
@@ -690,5 +679,22 @@ func BenchmarkEnterCommand(b *testing.B) {
 		for _, f := range cmd.ExtraFiles {
 			f.Close()
 		}
+	}
+}
+
+// lockNonMainThread locks the calling goroutine to an OS thread other than
+// the main one: the main thread's namespaces are the process's, and Go
+// cannot retire it. Another goroutine lands on another thread. The caller
+// never unlocks, so the thread exits with the goroutine.
+func lockNonMainThread() {
+	for {
+		runtime.LockOSThread()
+		if unix.Gettid() != unix.Getpid() {
+			return
+		}
+		runtime.UnlockOSThread()
+		done := make(chan struct{})
+		go func() { time.Sleep(time.Millisecond); close(done) }()
+		<-done
 	}
 }
