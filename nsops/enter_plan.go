@@ -532,15 +532,10 @@ func openByRef(snap *Snapshot, ref NSRef, depth int) (*os.File, error) {
 			lastErr = err
 			continue
 		}
-		f := os.NewFile(uintptr(fd), fmt.Sprintf("%s (socket fd %d of pid %d)", ref, h.FD, h.PID))
-		t, err := nsFileType(f)
-		if err == nil {
-			err = checkRef(f, t, ref)
-		}
+		f, err := refFile(fd, fmt.Sprintf("%s (socket fd %d of pid %d)", ref, h.FD, h.PID), ref)
 		if err == nil {
 			return f, nil
 		}
-		f.Close()
 		lastErr = err
 	}
 	for _, h := range ns.Holders {
@@ -568,21 +563,32 @@ func openByRef(snap *Snapshot, ref NSRef, depth int) (*os.File, error) {
 			lastErr = enterErr(fmt.Sprintf("ioctl(%s) on %s:%d", name, child.Type, child.ID.Ino), err)
 			continue
 		}
-		f := os.NewFile(uintptr(fd), ref.String())
-		t, err := nsFileType(f)
-		if err == nil {
-			err = checkRef(f, t, ref)
-		}
+		f, err := refFile(fd, ref.String(), ref)
 		if err == nil {
 			return f, nil
 		}
-		f.Close()
 		lastErr = err
 	}
 	if lastErr == nil {
 		lastErr = errors.New("nothing that holds it can be opened")
 	}
 	return nil, fmt.Errorf("open namespace %s: %w", ref, lastErr)
+}
+
+// refFile takes a namespace fd that should be ref as a file named name: it
+// is closed unless it is ref (the namespace may have gone and its inode been
+// reused).
+func refFile(fd int, name string, ref NSRef) (*os.File, error) {
+	f := os.NewFile(uintptr(fd), name)
+	t, err := nsFileType(f)
+	if err == nil {
+		err = checkRef(f, t, ref)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 func checkRef(f *os.File, t NSType, ref NSRef) error {
