@@ -152,6 +152,33 @@ func (f *enterForm) spec() nsops.EnterSpec {
 	return s
 }
 
+// shownSpec is the spec the "Equivalent command" line shows. With all
+// ticked nstui joins the namespaces that differ from its own, while nsenter
+// --all joins every type but our own user namespace: when the process
+// shares another type with nstui, the line names the types that differ
+// instead, as nstui enter --print-equivalent does.
+func (f *enterForm) shownSpec() nsops.EnterSpec {
+	s := f.spec()
+	if f.pid <= 0 || !s.All {
+		return s
+	}
+	exact := true
+	for _, t := range nsops.AllTypes() {
+		if t != nsops.UserNS && !f.diff[t] {
+			exact = false
+		}
+	}
+	if !exact {
+		s.All = false
+		for _, t := range nsops.AllTypes() {
+			if f.diff[t] {
+				s.Types = append(s.Types, t)
+			}
+		}
+	}
+	return s
+}
+
 // title names the pane: "enter 4321 net,uts", "enter 4321 all",
 // "enter 4321 net" for a namespace (by its lowest member).
 func (f *enterForm) title() string {
@@ -222,7 +249,7 @@ func (f *enterForm) render(st *Styles, w, h int) string {
 	} else {
 		body = append(body, lines...)
 	}
-	body = appendSpecLines(st, body, f.spec(), f.err, inner)
+	body = appendSpecLines(st, body, f.shownSpec(), f.err, inner)
 	body = compactBody(body, h)
 	return drawPanel(*st, "Enter (e)", body, w, len(body)+2, true)
 }

@@ -358,7 +358,13 @@ func TestPaneEnterForms(t *testing.T) {
 	d.keys("enter", "enter", "enter")
 	d.waitText("Process 1201")
 	d.keys("e")
-	d.waitText("Enter the namespaces of process 1201", "nsenter --target 1201 --all")
+	// all: nstui joins what differs from its own; the process shares cgroup
+	// and time with it, which nsenter --all would join, so the line names
+	// the types, as nstui enter --print-equivalent does.
+	d.waitText("Enter the namespaces of process 1201", "nsenter --target 1201 --ipc --mount --net --pid --uts")
+	if !d.m.ws.enter.spec().All {
+		t.Fatal("the form's spec lost --all")
+	}
 	d.keys("space") // all off: the differing types stay ticked
 	d.waitText("nsenter --target 1201 --ipc --mount --net --pid --uts")
 	d.keys("down", "down", "down", "down", "space") // untick net
