@@ -14,7 +14,7 @@ import (
 type enterFlags struct {
 	target   string
 	all      bool
-	types    [nsops.NumTypes]string // "" off, "=" on (the target's), else a namespace file
+	types    [nsops.NumTypes]nsOption // per type: "=" (the target's) or a namespace file, each time given
 	root, wd string
 	uid, gid int
 	preserve bool
@@ -79,7 +79,7 @@ itself failed (one line on stderr says why).`,
 	for _, t := range nsops.AllTypes() {
 		name := strings.TrimPrefix(t.NsenterOption(), "--")
 		short := strings.TrimPrefix(t.ShortOption(), "-")
-		fl.StringVarP(&f.types[t], name, short, "", fmt.Sprintf("enter the %s namespace: the target's, or the one of `FILE`", t))
+		fl.VarP(&f.types[t], name, short, fmt.Sprintf("enter the %s namespace: the target's, or the one of `FILE`", t))
 		fl.Lookup(name).NoOptDefVal = nsops.EnterTargetDir
 	}
 	fl.StringVarP(&f.root, "root", "r", "", "set the root directory: the target's, or `DIR`")
@@ -136,14 +136,48 @@ func (f *enterFlags) run(c *cobra.Command, args []string) error {
 	return spec.Exec()
 }
 
+// nsOption is one namespace type's option (-n, --net=FILE): every value
+// given, so that a bare -n and a --net=FILE together are noticed.
+type nsOption struct{ vals []string }
+
+// String returns the last value given, "" for none.
+func (o *nsOption) String() string {
+	if len(o.vals) == 0 {
+		return ""
+	}
+	return o.vals[len(o.vals)-1]
+}
+
+// Set records a value.
+func (o *nsOption) Set(v string) error { o.vals = append(o.vals, v); return nil }
+
+// Type names the value in errors.
+func (o *nsOption) Type() string { return "string" }
+
+// optText is how a type option was given, for an error: "-n (the
+// target's)" or "--net=FILE".
+func optText(t nsops.NSType, v string) string {
+	if v == nsops.EnterTargetDir {
+		return t.ShortOption() + " (the target's)"
+	}
+	return t.NsenterOption() + "=" + strings.TrimPrefix(v, "=")
+}
+
 // spec turns the flags into an nsops.EnterSpec.
 func (f *enterFlags) spec(args []string) (nsops.EnterSpec, error) {
 	s := nsops.EnterSpec{UID: f.uid, GID: f.gid, All: f.all, Root: f.root, Wd: f.wd,
 		PreserveCredentials: f.preserve, Env: f.env, Args: args}
 	for _, t := range nsops.AllTypes() {
-		switch v := strings.TrimPrefix(f.types[t], "="); {
-		case f.types[t] == "":
-		case f.types[t] == nsops.EnterTargetDir:
+		opt := f.types[t]
+		for _, v := range opt.vals {
+			if v != opt.String() {
+				// nsenter quietly takes the target's; nstui names the clash.
+				return s, fmt.Errorf("%s given twice, as %s and as %s: give one", t.NsenterOption(), optText(t, v), optText(t, opt.String()))
+			}
+		}
+		switch v := strings.TrimPrefix(opt.String(), "="); {
+		case opt.String() == "":
+		case opt.String() == nsops.EnterTargetDir:
 			s.Types = append(s.Types, t)
 		default:
 			if s.Paths == nil {

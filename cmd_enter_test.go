@@ -460,6 +460,7 @@ func TestEnterBadInput(t *testing.T) {
 			[]string{"-t", strconv.Itoa(tg.pid)}, "run as root"},
 		{"no such command", nil, []string{"-t", strconv.Itoa(tg.pid), "--", "/no/such/" + marker}, "ENOENT"},
 		{"not executable", nil, []string{"-t", strconv.Itoa(tg.pid), "--", "/etc/passwd", marker}, "EACCES (Permission denied): not executable there"},
+		{"bare and file of one type", nil, []string{"-t", strconv.Itoa(tg.pid), "-n", "--net=/proc/" + strconv.Itoa(tg.pid) + "/ns/net"}, "--net given twice, as -n (the target's) and as --net=/proc/"},
 		{"no such --wd", nil, []string{"-t", strconv.Itoa(tg.pid), "-u", "--wd=/no/such/" + marker}, "--wd /no/such/" + marker + ": ENOENT (no such file or directory): it is opened here"},
 		{"--root not a directory", nil, []string{"-t", strconv.Itoa(tg.pid), "-u", "--root=/etc/passwd"}, "--root /etc/passwd: ENOTDIR (not a directory): it is opened here"},
 		// The option and the bad value only, not a uid/gid pair.
