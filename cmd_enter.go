@@ -69,6 +69,18 @@ itself failed (one line on stderr says why).`,
 	}
 	// Like env's or chroot's own failures: 125 is "enter failed", bad
 	// options included; anything else is the command's status.
+	// pflag shows an optional value as FILE[="="] (its no-value default);
+	// nsenter's help says --net[=FILE]. Same width, so columns stay.
+	help := cmd.HelpFunc()
+	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
+		var b strings.Builder
+		out := c.OutOrStdout()
+		c.SetOut(&b)
+		help(c, args)
+		c.SetOut(out)
+		fmt.Fprint(out, strings.NewReplacer(` FILE[="`+nsops.EnterTargetDir+`"]`, "[=FILE]    ",
+			` DIR[="`+nsops.EnterTargetDir+`"]`, "[=DIR]    ").Replace(b.String()))
+	})
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return statusError{nsops.EnterExitSetup, usageError(c, err)}
 	})

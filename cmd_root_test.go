@@ -59,6 +59,14 @@ func TestRootHelpEverywhere(t *testing.T) {
 		if !strings.Contains(out, "Usage:") {
 			t.Fatalf("%v: no usage in help output:\n%s", args, out)
 		}
+		// Optional values read as nsenter writes them, not pflag's FILE[="="].
+		if strings.Contains(out, `[="="]`) {
+			t.Fatalf("%v: an optional value shows its internal default:\n%s", args, out)
+		}
+	}
+	out, _ := runCLI(t, "enter", "--help")
+	if !strings.Contains(out, "  -n, --net[=FILE]             enter the net namespace") || !strings.Contains(out, "  -w, --wd[=DIR]               set the working") {
+		t.Fatalf("enter --help: want -n, --net[=FILE] and -w, --wd[=DIR], aligned:\n%s", out)
 	}
 }
 
