@@ -139,10 +139,10 @@ func (m *Model) tick(lastScan time.Duration) tea.Cmd {
 
 // Update handles a message; it never blocks and does no I/O.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if _, mouse := msg.(tea.MouseMsg); mouse && m.tooSmall() {
-		// Only the notice shows: a click would hit what is no longer
-		// drawn (a tab, a pane whose shell then gets the keys).
-		return m, nil
+	if m.tooSmall() {
+		if cmd, done := m.tooSmallInput(msg); done {
+			return m, cmd
+		}
 	}
 	if cmd, done := m.updateWorkspace(msg); done {
 		return m, cmd
@@ -206,15 +206,32 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, m.explorer.update(msg)
 }
 
-func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	if m.tooSmall() {
-		// Only the notice shows, and it says q quits: even while a
-		// filter was being typed. Other keys would act unseen.
-		if key.Matches(msg, m.keys.Quit) {
-			return tea.Quit
+// tooSmallInput is the one place input is handled while only the
+// too-small notice shows: anything else would act on what is not drawn (a
+// click on a tab, a key opening a form a blind enter then starts). A
+// focused pane still gets its keys, as in tmux, and an open question its
+// answer; q and ctrl+c quit, even while a filter was being typed, as the
+// notice says. done is false for what the usual handlers take.
+func (m *Model) tooSmallInput(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case tea.MouseMsg:
+		return nil, true
+	case tea.KeyPressMsg:
+		if m.ws.paneFocus || m.ws.confirm != nil {
+			return nil, false
 		}
-		return nil
+		if key.Matches(msg, m.keys.Quit) {
+			if cmd, asked := m.quitKey(); asked {
+				return cmd, true // shells run: the question shows in the notice
+			}
+			return tea.Quit, true
+		}
+		return nil, true
 	}
+	return nil, false
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.explorer.filtering {
 		if msg.String() == "ctrl+c" {
 			return tea.Quit

@@ -267,14 +267,6 @@ func (m *Model) workspaceKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if ws.confirm != nil {
 		return m.confirmKey(msg), true
 	}
-	if m.tooSmall() && !ws.paneFocus {
-		// Only the notice shows: a key would act unseen (a blind enter
-		// would start a form's shell). q and ctrl+c still quit.
-		if key.Matches(msg, m.keys.Quit) {
-			return m.quitKey()
-		}
-		return nil, true
-	}
 	if ws.spawn != nil {
 		switch ws.spawn.key(msg) {
 		case formCancel:
