@@ -348,10 +348,8 @@ func (p *enterPlan) planPID(s EnterSpec, k enterKernel) error {
 			return enterErr("stat "+path, err)
 		}
 		if own, err := ownNS(t); err == nil && own == id {
-			// Already there: nothing to join. nsenter --all also
-			// leaves out our own user namespace (setns would fail),
-			// but joins every other type.
-			if t != UserNS {
+			// Already there: nothing to join.
+			if !NsenterAllSkipsOwn(t) {
 				p.allExact = false
 			}
 			continue
@@ -574,6 +572,12 @@ func openByRef(snap *Snapshot, ref NSRef, depth int) (*os.File, error) {
 	}
 	return nil, fmt.Errorf("open namespace %s: %w", ref, lastErr)
 }
+
+// NsenterAllSkipsOwn reports whether nsenter --all leaves out a namespace
+// of type t that the caller is already in. Only the user namespace (setns
+// into it would fail); every other type is joined again, so where nstui
+// leaves out another one, --all is not its equivalent.
+func NsenterAllSkipsOwn(t NSType) bool { return t == UserNS }
 
 // refFile takes a namespace fd that should be ref as a file named name: it
 // is closed unless it is ref (the namespace may have gone and its inode been

@@ -153,10 +153,9 @@ func (f *enterForm) spec() nsops.EnterSpec {
 }
 
 // shownSpec is the spec the "Equivalent command" line shows. With all
-// ticked nstui joins the namespaces that differ from its own, while nsenter
-// --all joins every type but our own user namespace: when the process
-// shares another type with nstui, the line names the types that differ
-// instead, as nstui enter --print-equivalent does.
+// ticked nstui joins the namespaces that differ from its own; when nsenter
+// --all would join more (see nsops.NsenterAllSkipsOwn), the line names the
+// types that differ instead, as nstui enter --print-equivalent does.
 func (f *enterForm) shownSpec() nsops.EnterSpec {
 	s := f.spec()
 	if f.pid <= 0 || !s.All {
@@ -164,7 +163,7 @@ func (f *enterForm) shownSpec() nsops.EnterSpec {
 	}
 	exact := true
 	for _, t := range nsops.AllTypes() {
-		if t != nsops.UserNS && !f.diff[t] {
+		if !f.diff[t] && !nsops.NsenterAllSkipsOwn(t) {
 			exact = false
 		}
 	}
