@@ -604,7 +604,7 @@ func netLines(n *nsops.NetDetails, width int) []dline {
 	}
 	out := []dline{{text: head + "ADDRESSES", kind: lkColHead}}
 	for k, i := range n.Interfaces {
-		row := " " + fit(names[k], nameW) + strings.Repeat(" ", nameW-ansiWidth(fit(names[k], nameW))) +
+		row := " " + padRight(fit(names[k], nameW), nameW) +
 			fmt.Sprintf(" %-*s %-7s ", stateW, ifaceState(i), fit(i.Kind, 7))
 		if wide {
 			row += fmt.Sprintf("%-5d %-17s ", i.MTU, i.MAC)
